@@ -1,0 +1,47 @@
+# Stip — the two commands of the README: `make start` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stip
+PORT ?= 8866
+PYTEST_ARGS ?=
+
+.PHONY: start test demo bench lint install chromium unit docs
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+start: install
+	$(PY) -m stip serve --port $(PORT)
+
+chromium:
+	@test -x /usr/bin/chromium || { echo "Chromium ontbreekt: installeren uit Debian..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Unit tests, every workbook (nbval) and the browser tests, in one pytest run.
+# pytest exits non-zero on any failure and with 5 when no test ran: both fail `make test`.
+test: install chromium
+	$(PY) -m pytest tests/unit workbooks tests/browser --nbval-lax --nbval-current-env \
+	  --screenshot only-on-failure --output test-results -q $(PYTEST_ARGS)
+
+unit: install
+	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)
+
+demo: install
+	@d=$$(mktemp -d -t stip-demo-XXXXXX); echo "Proefomgeving in $$d"; \
+	  STIP_DATA=$$d $(PY) -m stip demo && STIP_DATA=$$d $(PY) -m stip serve --port $(PORT)
+
+bench: install chromium
+	$(PY) bench/pageload.py
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check stip widgets tests bench
+
+docs: install
+	$(PY) docs/gen_cli.py

@@ -1,0 +1,5 @@
+import sys
+
+from stip.cli import main
+
+sys.exit(main())

@@ -1,0 +1,67 @@
+"""All settings of Stip in one place, read from the environment.
+
+| variable            | meaning                                                 | default                    |
+|---------------------|---------------------------------------------------------|----------------------------|
+| `STIP_DATA`         | data directory (database, exports); never in the repo   | platformdirs user data dir |
+| `STIP_DATABASE_URL` | SQLAlchemy URL of the database                          | `stip.sqlite` in STIP_DATA |
+| `STIP_USER`         | login of the acting staff member in local mode          | the operating-system login |
+| `JUPYTERHUB_USER`   | the acting staff member in hosted mode (JupyterHub)     | —                          |
+| `STIP_TOKEN`        | token needed to serve on anything but 127.0.0.1         | —                          |
+| `STIP_LANGUAGE`     | language of the message catalog                         | `nl`                       |
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+DATABASE_FILE = "stip.sqlite"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS = ("STIP_DATA", "STIP_DATABASE_URL", "STIP_USER", "JUPYTERHUB_USER", "STIP_TOKEN", "STIP_LANGUAGE")
+
+
+def private_umask() -> None:
+    """Make every file Stip creates private (files 0600, folders 0700); kernels inherit it."""
+    os.umask(0o077)
+
+
+def data_dir() -> Path:
+    """The data directory, created 0700 when missing."""
+    raw = os.environ.get("STIP_DATA")
+    if raw:
+        path = Path(raw).expanduser()
+    else:
+        from platformdirs import user_data_dir
+
+        path = Path(user_data_dir("stip", appauthor=False))
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    url = os.environ.get("STIP_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / DATABASE_FILE}"
+
+
+def acting_login() -> str:
+    """Who is acting: JupyterHub's user when hosted, else STIP_USER, else the OS login."""
+    for name in ("JUPYTERHUB_USER", "STIP_USER"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "gebruiker"
+
+
+def token() -> str | None:
+    return os.environ.get("STIP_TOKEN") or None
+
+
+def language() -> str:
+    return os.environ.get("STIP_LANGUAGE", "nl")

@@ -1,0 +1,122 @@
+"""The fictional demo school ("Voorbeeldschool") from `voorbeelden/`: one loader for demo and tests."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from stip import config
+from stip.schools import Actor, ensure_school_year, ensure_staff_member
+from stip.store import tables as T
+
+VOORBEELDEN = config.REPO_ROOT / "voorbeelden"
+GUARDIAN_SLOTS = ("ouder1", "ouder2")
+
+
+class DemoRefused(Exception):
+    """The demo school is only loaded into a school without students."""
+
+    message_key = "demo.refused_not_empty"
+
+
+@dataclass(frozen=True)
+class DemoLoaded:
+    school: str
+    klassen: int
+    students: int
+    guardians: int
+
+
+def _yes(value: str) -> bool:
+    return value.strip().lower() in {"ja", "j", "yes", "1", "true", "x"}
+
+
+def has_students(conn: Connection, school_id: int) -> bool:
+    count = conn.execute(select(func.count()).where(T.student.c.school_id == school_id)).scalar_one()
+    return count > 0
+
+
+def load_demo(conn: Connection, actor: Actor, folder: Path = VOORBEELDEN) -> DemoLoaded:
+    """Fill the actor's (empty) school with the Voorbeeldschool; call inside one transaction."""
+    import yaml
+
+    if has_students(conn, actor.school_id):
+        raise DemoRefused()
+    school = yaml.safe_load((folder / "voorbeeldschool.yaml").read_text(encoding="utf-8"))
+    school_id = actor.school_id
+    conn.execute(
+        update(T.school)
+        .where(T.school.c.id == school_id)
+        .values(name=school["school"], is_demo=True, version=T.school.c.version + 1, updated_at=func.now())
+    )
+    year_id = ensure_school_year(conn, school_id)
+    staff = {
+        member["login"]: ensure_staff_member(
+            conn,
+            school_id,
+            member["login"],
+            member["naam"],
+            member.get("role", "mentor"),
+            member.get("email"),
+        )
+        for member in school.get("staff", [])
+    }
+    klassen = {}
+    for entry in school.get("klassen", []):
+        values = dict(
+            school_id=school_id,
+            school_year_id=year_id,
+            name=str(entry["name"]),
+            mentor_id=staff.get(entry.get("mentor")),
+            author_id=actor.id,
+        )
+        klassen[str(entry["name"])] = conn.execute(insert(T.klas).values(**values)).inserted_primary_key[0]
+
+    guardians: dict[tuple[str, str, str], int] = {}
+    students = 0
+    with (folder / "leerlingen.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            row = {k: (v or "").strip() for k, v in row.items()}
+            student_id = conn.execute(
+                insert(T.student).values(
+                    school_id=school_id,
+                    leerlingnummer=row["leerlingnummer"],
+                    roepnaam=row["roepnaam"],
+                    tussenvoegsel=row["tussenvoegsel"],
+                    achternaam=row["achternaam"],
+                    klas_id=klassen[row["klas"]],
+                    author_id=actor.id,
+                )
+            ).inserted_primary_key[0]
+            students += 1
+            for slot in GUARDIAN_SLOTS:
+                naam = row.get(f"{slot}_naam", "")
+                if not naam:
+                    continue
+                key = (naam, row.get(f"{slot}_email", ""), row.get(f"{slot}_telefoon", ""))
+                if key not in guardians:
+                    guardians[key] = conn.execute(
+                        insert(T.guardian).values(
+                            school_id=school_id,
+                            naam=naam,
+                            email=key[1],
+                            telefoon=key[2],
+                            taal=row.get(f"{slot}_taal") or "Nederlands",
+                            tolk_nodig=_yes(row.get(f"{slot}_tolk_nodig", "")),
+                            author_id=actor.id,
+                        )
+                    ).inserted_primary_key[0]
+                conn.execute(
+                    insert(T.student_guardian).values(
+                        student_id=student_id,
+                        guardian_id=guardians[key],
+                        relatie=row.get(f"{slot}_relatie") or "ouder",
+                        apart_informeren=_yes(row.get("apart_informeren", "")),
+                    )
+                )
+    return DemoLoaded(
+        school=school["school"], klassen=len(klassen), students=students, guardians=len(guardians)
+    )

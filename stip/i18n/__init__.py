@@ -1,0 +1,36 @@
+"""One message catalog for every user-visible text: `t("key", name=...)`.
+
+Catalogs are JSON files in one folder per language beside this module (`nl/*.json` first; `en/`
+can follow); each module of Stip owns one file (`nl/start.json`, `nl/components.json`, ...), and a key
+lives in exactly one file. A key missing from the chosen language falls back to Dutch, then to the key.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cache
+from pathlib import Path
+
+from stip import config
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+DEFAULT_LANGUAGE = "nl"
+
+
+@cache
+def catalog(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path in sorted((HERE / language).glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+def t(key: str, /, **values: object) -> str:
+    """The text for `key` in the configured language, with `{placeholders}` filled in."""
+    text = catalog(config.language()).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+    if text is None:
+        log.warning("missing message key %s", key)
+        return key
+    return text.format(**values) if values else text

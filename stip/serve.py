@@ -1,0 +1,69 @@
+"""`python -m stip serve`: Voilà with Stip's template, `/` opening the home workbook (DESIGN §5)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from stip import config
+
+WORKBOOKS = config.REPO_ROOT / "workbooks"
+JUPYTER_DATA = config.REPO_ROOT / "share" / "jupyter"
+HOME = "voila/render/Start.ipynb"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+WEBSOCKET_MAX_MESSAGE_SIZE = 64 * 1024 * 1024  # uploads up to the 5 MB limit and beyond reach the kernel
+CULL_IDLE_SECONDS = 1800
+CULL_INTERVAL_SECONDS = 60
+
+
+def voila_argv(port: int, host: str, token: str | None) -> list[str]:
+    argv = [
+        str(WORKBOOKS),
+        f"--Voila.ip={host}",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        "--no-browser",
+        "--template=stip",
+        "--HTMLExporter.language_code=nl",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+    ]
+    if token:
+        argv.append(f"--Voila.token={token}")
+    return argv
+
+
+def _voila_class():
+    import tornado.web
+    from jupyter_server.utils import url_path_join
+    from voila.app import Voila
+
+    class StipVoila(Voila):
+        """Voilà plus a redirect from `/` to the home workbook, compression and a larger websocket limit."""
+
+        def init_settings(self):
+            settings = super().init_settings()
+            settings["compress_response"] = True
+            settings["websocket_max_message_size"] = WEBSOCKET_MAX_MESSAGE_SIZE
+            return settings
+
+        def init_handlers(self):
+            home = url_path_join(self.server_url, HOME)
+            redirect = (url_path_join(self.server_url, "/"), tornado.web.RedirectHandler, {"url": home})
+            return [redirect, *super().init_handlers()]
+
+    return StipVoila
+
+
+def serve(port: int, host: str) -> None:
+    """Run the server in the foreground (the database is migrated by the caller)."""
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    os.environ["STIP_DATA"] = str(config.data_dir())
+    app = _voila_class()
+    sys.argv = ["stip-serve"]
+    app.launch_instance(voila_argv(port, host, config.token()))

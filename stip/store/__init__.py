@@ -1,0 +1,128 @@
+"""The store: one engine per database URL, one transaction per user action.
+
+SQLite runs in WAL with `busy_timeout` and foreign keys on, and every transaction starts with
+`BEGIN IMMEDIATE` so read-then-write actions in two kernels never lose an update (DESIGN §2).
+Migrations (Alembic) run only from `python -m stip` and the test harness, never in a kernel:
+a kernel compares the database's revision with `HEAD_REVISION` (`schema_state()`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+
+from stip import config
+
+HEAD_REVISION = "0001"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class VersionConflict(Exception):
+    """Someone else changed the record since it was loaded: reload it."""
+
+    message_key = "error.version_conflict"
+
+
+class SchemaBehind(Exception):
+    """The database has not been migrated to this version of Stip."""
+
+    message_key = "error.schema_behind"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != prefix and ":memory:" not in url:
+        return Path(url[len(prefix) :])
+    return None
+
+
+@cache
+def _engine_for(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = _sqlite_file(url)
+        if path is not None and not path.exists():
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+            os.close(fd)
+        engine = create_engine(url, connect_args={"timeout": 5})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def engine() -> Engine:
+    """The engine of the configured database (`STIP_DATABASE_URL` or the SQLite file in `STIP_DATA`)."""
+    return _engine_for(config.database_url())
+
+
+@contextmanager
+def transaction() -> Iterator[Connection]:
+    """One transaction: committed when the block ends, rolled back on any exception."""
+    with engine().begin() as conn:
+        yield conn
+
+
+def current_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def schema_state() -> str:
+    """'current', 'behind' (migrate first) or 'ahead' (a newer Stip wrote this database)."""
+    with engine().connect() as conn:
+        revision = current_revision(conn)
+    if revision == HEAD_REVISION:
+        return "current"
+    known = sorted(p.stem.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*.py"))
+    if revision is None or revision in known:
+        return "behind"
+    return "ahead"
+
+
+def require_current_schema() -> None:
+    if schema_state() != "current":
+        raise SchemaBehind()
+
+
+def alembic_config():
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", config.database_url())
+    return cfg
+
+
+def migrate() -> None:
+    """Bring the database to the newest revision (serve, CLI and test harness only)."""
+    from alembic import command
+
+    cfg = alembic_config()
+    with engine().begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

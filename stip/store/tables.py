@@ -1,0 +1,158 @@
+"""The tables of Stip, as SQLAlchemy Core (DESIGN §4).
+
+Every editable record carries `created_at`, `updated_at`, `author_id` (the acting staff member)
+and an integer `version`; updates are `WHERE id = :id AND version = :v`.
+Every table with a `student_id` deletes with its student (`ON DELETE CASCADE`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+NAME_LENGTH = 200
+
+
+def record_columns() -> list[Column]:
+    """The bookkeeping columns every editable record has."""
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("author_id", Integer, ForeignKey("staff_member.id", ondelete="SET NULL"), nullable=True),
+        Column("version", Integer, nullable=False, server_default="1"),
+    ]
+
+
+school = Table(
+    "school",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(NAME_LENGTH), nullable=False),
+    Column("is_demo", Boolean, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+staff_member = Table(
+    "staff_member",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("login", String(NAME_LENGTH), nullable=False),
+    Column("naam", String(NAME_LENGTH), nullable=False),
+    Column("email", String(NAME_LENGTH), nullable=True),
+    Column("role", String(40), nullable=False, server_default="mentor"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("version", Integer, nullable=False, server_default="1"),
+    UniqueConstraint("school_id", "login"),
+)
+
+school_year = Table(
+    "school_year",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(20), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    *record_columns(),
+    UniqueConstraint("school_id", "name"),
+)
+
+klas = Table(
+    "klas",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("school_year_id", Integer, ForeignKey("school_year.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(40), nullable=False),
+    Column("mentor_id", Integer, ForeignKey("staff_member.id", ondelete="SET NULL"), nullable=True),
+    *record_columns(),
+    UniqueConstraint("school_year_id", "name"),
+)
+
+student = Table(
+    "student",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("leerlingnummer", String(40), nullable=False),
+    Column("roepnaam", String(NAME_LENGTH), nullable=False),
+    Column("tussenvoegsel", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("achternaam", String(NAME_LENGTH), nullable=False),
+    Column("klas_id", Integer, ForeignKey("klas.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("left_on", Date, nullable=True),
+    *record_columns(),
+    UniqueConstraint("school_id", "leerlingnummer"),
+)
+
+guardian = Table(
+    "guardian",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("naam", String(NAME_LENGTH), nullable=False),
+    Column("email", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("telefoon", String(40), nullable=False, server_default=""),
+    Column("taal", String(60), nullable=False, server_default="Nederlands"),
+    Column("tolk_nodig", Boolean, nullable=False, server_default="0"),
+    Column("voorkeurskanaal", String(40), nullable=False, server_default=""),
+    Column("gezag", Boolean, nullable=False, server_default="1"),
+    Column("contact_afgeschermd", Boolean, nullable=False, server_default="0"),
+    *record_columns(),
+)
+
+student_guardian = Table(
+    "student_guardian",
+    metadata,
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "guardian_id", Integer, ForeignKey("guardian.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+    Column("relatie", String(60), nullable=False, server_default="ouder"),
+    Column("apart_informeren", Boolean, nullable=False, server_default="0"),
+)
+
+sibling_link = Table(
+    "sibling_link",
+    metadata,
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), primary_key=True),
+    Column("sibling_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("confirmed_by", Integer, ForeignKey("staff_member.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Plural names used in `status --json` and `export --json` (DESIGN §4), one per table.
+PLURAL = {
+    "school": "schools",
+    "staff_member": "staff_members",
+    "school_year": "school_years",
+    "klas": "klassen",
+    "student": "students",
+    "guardian": "guardians",
+    "student_guardian": "student_guardians",
+    "sibling_link": "sibling_links",
+}

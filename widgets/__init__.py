@@ -1,0 +1,1 @@
+"""Screens and reusable components of Stip, built on ipywidgets (no database access in components)."""

@@ -1,0 +1,23 @@
+"""Reusable building blocks for Stip's screens: traits in, traits out, no database access."""
+
+from widgets.components.handled import handled, show_error
+from widgets.components.safe import safe, safe_html
+from widgets.components.savebar import SaveBar
+from widgets.components.stepper import Step, Stepper
+from widgets.components.student_picker import StudentPicker, match_students, student_label
+from widgets.components.theme import STIP_CSS, theme_widget
+
+__all__ = [
+    "STIP_CSS",
+    "SaveBar",
+    "Step",
+    "Stepper",
+    "StudentPicker",
+    "handled",
+    "match_students",
+    "safe",
+    "safe_html",
+    "show_error",
+    "student_label",
+    "theme_widget",
+]
