@@ -37,7 +37,7 @@ demo: install
 	  STIP_DATA=$$d $(PY) -m stip demo && STIP_DATA=$$d $(PY) -m stip serve --port $(PORT)
 
 bench: install chromium
-	$(PY) bench/pageload.py
+	cd bench && ../$(PY) pageload.py
 
 lint: install
 	$(PY) -m ruff check .

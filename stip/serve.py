@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from stip import config
 
@@ -16,9 +17,9 @@ CULL_IDLE_SECONDS = 1800
 CULL_INTERVAL_SECONDS = 60
 
 
-def voila_argv(port: int, host: str, token: str | None) -> list[str]:
+def voila_argv(port: int, host: str, token: str | None, root: Path = WORKBOOKS) -> list[str]:
     argv = [
-        str(WORKBOOKS),
+        str(root),
         f"--Voila.ip={host}",
         f"--port={port}",
         "--Voila.port_retries=0",
@@ -58,12 +59,15 @@ def _voila_class():
     return StipVoila
 
 
-def serve(port: int, host: str) -> None:
-    """Run the server in the foreground (the database is migrated by the caller)."""
+def serve(port: int, host: str, root: Path = WORKBOOKS) -> None:
+    """Run the server in the foreground (the database is migrated by the caller).
+
+    `root` is the folder of workbooks; only the benchmarks pass another (Stip's plus a bare notebook).
+    """
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH", "")) if p
     )
     os.environ["STIP_DATA"] = str(config.data_dir())
     app = _voila_class()
     sys.argv = ["stip-serve"]
-    app.launch_instance(voila_argv(port, host, config.token()))
+    app.launch_instance(voila_argv(port, host, config.token(), root))

@@ -1,0 +1,95 @@
+"""Shared pieces of the benchmarks: a Stip server on 127.0.0.1 with extra notebooks, kernels' memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from statistics import median
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_FLAGS = ["--no-first-run", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+
+def bare_notebook(path: Path) -> None:
+    """A bare Voilà notebook with one button: the yardstick of every page benchmark."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import ipywidgets as w\nw.Button(description='Klik')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def bench_server(demo: bool = False):
+    """`stip serve` on a free port over a copy of workbooks/ plus `Bare.ipynb`; yields (base_url, data_dir)."""
+    tmp = Path(tempfile.mkdtemp(prefix="stip-bench-"))
+    root, data = tmp / "workbooks", tmp / "data"
+    shutil.copytree(ROOT / "workbooks", root)
+    bare_notebook(root / "Bare.ipynb")
+    env = {**os.environ, "STIP_DATA": str(data), "STIP_USER": "bench"}
+    env.pop("STIP_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "stip", "demo" if demo else "status"], env=env, check=True,
+                   capture_output=True)
+    port = free_port()
+    code = f"from pathlib import Path; from stip.serve import serve; serve({port}, '127.0.0.1', Path({str(root)!r}))"
+    log = (tmp / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/voila/static/voila.js", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.3)
+        yield base, data
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def kernel_rss_mib(kernel_id: str) -> float:
+    """Resident memory of the kernel process whose connection file names `kernel_id`."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            if kernel_id in cmdline and "ipykernel" in cmdline:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    raise LookupError(kernel_id)
+
+
+def machine() -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    cpus = os.cpu_count()
+    mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+    return f"{cpus} cores, {int(mem) / 1024 / 1024:.0f} GiB, load average {load}, Python {sys.version.split()[0]}"
+
+
+def summary(values: list[float]) -> str:
+    return f"median {median(values):.2f} (min {min(values):.2f}, max {max(values):.2f}, n={len(values)})"
+
+
+def kernel_id_of(page) -> str:
+    return json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
