@@ -18,8 +18,13 @@ from statistics import median
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_FLAGS = ["--no-first-run", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-first-run",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def bare_notebook(path: Path) -> None:
@@ -38,17 +43,21 @@ def free_port() -> int:
 
 @contextmanager
 def bench_server(demo: bool = False):
-    """`stip serve` on a free port over a copy of workbooks/ plus `Bare.ipynb`; yields (base_url, data_dir)."""
+    """`stip serve` on a free port over a copy of workbooks/ and `Bare.ipynb`; yields (base_url, data)."""
     tmp = Path(tempfile.mkdtemp(prefix="stip-bench-"))
     root, data = tmp / "workbooks", tmp / "data"
     shutil.copytree(ROOT / "workbooks", root)
     bare_notebook(root / "Bare.ipynb")
     env = {**os.environ, "STIP_DATA": str(data), "STIP_USER": "bench"}
     env.pop("STIP_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "stip", "demo" if demo else "status"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "stip", "demo" if demo else "status"], env=env, check=True, capture_output=True
+    )
     port = free_port()
-    code = f"from pathlib import Path; from stip.serve import serve; serve({port}, '127.0.0.1', Path({str(root)!r}))"
+    code = (
+        "from pathlib import Path; from stip.serve import serve; "
+        f"serve({port}, '127.0.0.1', Path({str(root)!r}))"
+    )
     log = (tmp / "server.log").open("w")
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -84,7 +93,8 @@ def machine() -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     cpus = os.cpu_count()
     mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
-    return f"{cpus} cores, {int(mem) / 1024 / 1024:.0f} GiB, load average {load}, Python {sys.version.split()[0]}"
+    python = sys.version.split()[0]
+    return f"{cpus} cores, {int(mem) / 1024 / 1024:.0f} GiB, load average {load}, Python {python}"
 
 
 def summary(values: list[float]) -> str:

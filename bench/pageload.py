@@ -52,10 +52,14 @@ def main() -> None:
     print(f"machine: {machine()}")
     for name in PAGES:
         print(f"{name:6} first widget s: {summary(times[name])}; kernel RSS MiB: {summary(memory[name])}")
-    print(f"(a) home page time to first widget / bare: {median(times['start']) / median(times['bare']):.2f}"
-          " (target <= 1.3)")
-    print(f"(b) home page kernel RSS / bare: {median(memory['start']) / median(memory['bare']):.2f}"
-          " (target <= 1.3)")
+    print(
+        f"(a) home page time to first widget / bare: {median(times['start']) / median(times['bare']):.2f}"
+        " (target <= 1.3)"
+    )
+    print(
+        f"(b) home page kernel RSS / bare: {median(memory['start']) / median(memory['bare']):.2f}"
+        " (target <= 1.3)"
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMMANDS = ["", "serve", "demo", "status", "export"]
+COMMANDS = ["", "serve", "demo", "status", "import", "retention", "export"]
 HEAD = """# Command line: `python -m stip`
 
 Generated from the real `--help` by `make docs` (`docs/gen_cli.py`); `tests/unit/test_foundation.py`

@@ -65,6 +65,17 @@ def build_parser() -> DutchParser:
     status = commands.add_parser("status", help=t("cli.status_help"), description=t("cli.status_help"))
     status.add_argument("--json", action="store_true", help=t("cli.json_help"))
 
+    imp = commands.add_parser("import", help=t("cli.import_help"), description=t("cli.import_help"))
+    imp.add_argument("file", metavar=t("cli.metavar_file"), help=t("cli.file_help"))
+    imp.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_import_help"))
+    imp.add_argument("--json", action="store_true", help=t("cli.json_help"))
+
+    retention = commands.add_parser(
+        "retention", help=t("cli.retention_help"), description=t("cli.retention_help")
+    )
+    retention.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_retention_help"))
+    retention.add_argument("--json", action="store_true", help=t("cli.json_help"))
+
     export = commands.add_parser("export", help=t("cli.export_help"), description=t("cli.export_help"))
     export.add_argument("--json", action="store_true", required=True, help=t("cli.json_help"))
     return parser
@@ -137,7 +148,89 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "status": cmd_status, "export": cmd_export}
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a class list: all or nothing; exit 0 stored (or valid with --dry-run), 1 refused."""
+    from pathlib import Path
+
+    from stip import imports, klassen, schools, store
+
+    path = Path(args.file)
+    try:
+        if path.stat().st_size > imports.MAX_UPLOAD_BYTES:
+            raise imports.ImportRefused("import.too_large")
+        plan = imports.parse(path.read_bytes())
+    except OSError:
+        print(t("cli.file_unreadable", file=args.file), file=sys.stderr)
+        return 1
+    except imports.ImportRefused as exc:
+        message = t(exc.message_key, **exc.values)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "students": 0,
+                        "guardians": 0,
+                        "errors": [{"row": None, "column": None, "message": message}],
+                        "warnings": [],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            print(message, file=sys.stderr)
+        return 1
+    report = plan.as_json()
+    stored = None
+    if plan.ok and not args.dry_run:
+        _prepare()
+        with store.transaction() as conn:
+            stored = klassen.apply_import(conn, schools.acting_staff_member(conn), plan)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        for problem in plan.errors:
+            print(problem.message, file=sys.stderr)
+        for problem in plan.warnings:
+            print(t("cli.warning", message=problem.message), file=sys.stderr)
+        if stored is not None:
+            print(
+                t("cli.imported", created=stored.created, updated=stored.updated, missing=len(stored.missing))
+            )
+        elif plan.ok:
+            print(t("cli.import_dry_run", students=report["students"], guardians=report["guardians"]))
+        else:
+            print(t("cli.import_refused", errors=len(plan.errors)), file=sys.stderr)
+    return 0 if plan.ok else 1
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from stip import privacy, schools, store
+
+    _prepare()
+    with store.transaction() as conn:
+        actor = schools.acting_staff_member(conn)
+        months = privacy.retention_months(conn, actor)
+        found = privacy.apply_retention(conn, actor, date.today(), dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps({"months": months, "dry_run": args.dry_run, "students": found}, ensure_ascii=False))
+        return 0
+    key = "cli.retention_would_remove" if args.dry_run else "cli.retention_removed"
+    print(t(key, count=len(found), months=months))
+    for student in found:
+        print(f"  {student['leerlingnummer']}  {student['naam']}  ({student['left_on']})")
+    return 0
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "demo": cmd_demo,
+    "status": cmd_status,
+    "import": cmd_import,
+    "retention": cmd_retention,
+    "export": cmd_export,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

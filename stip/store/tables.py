@@ -50,6 +50,8 @@ school = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(NAME_LENGTH), nullable=False),
     Column("is_demo", Boolean, nullable=False, server_default="0"),
+    Column("retention_months", Integer, nullable=False, server_default="24"),
+    Column("pseudonym_secret", String(64), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("version", Integer, nullable=False, server_default="1"),
@@ -105,6 +107,7 @@ student = Table(
     Column("achternaam", String(NAME_LENGTH), nullable=False),
     Column("klas_id", Integer, ForeignKey("klas.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("left_on", Date, nullable=True),
+    Column("missing_since", Date, nullable=True),
     *record_columns(),
     UniqueConstraint("school_id", "leerlingnummer"),
 )

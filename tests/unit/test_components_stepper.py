@@ -81,7 +81,7 @@ def test_story_soft_gaps_warn_hard_gaps_block():
     # Back to step 1 by its title: soft warning shown, "Volgende" enabled.
     stepper._titles[0].click()
     assert stepper.index == 0
-    assert "U kunt wel verder gaan" in stepper._warning.value
+    assert "Je kunt wel verder gaan" in stepper._warning.value
     assert "De naam van de ouder" in stepper._warning.value
     assert not stepper._next.disabled
 

@@ -100,7 +100,7 @@ def test_screen_modules_import_no_heavy_modules(module):
 
 def test_cli_reference_matches_the_real_help():
     doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    for command in ("", "serve", "demo", "status", "export"):
+    for command in ("", "serve", "demo", "status", "import", "retention", "export"):
         args = [sys.executable, "-m", "stip", *([command] if command else []), "--help"]
         out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=60).stdout
         assert out.strip() in doc, f"docs/cli.md is out of date for '{command or 'stip'}': run `make docs`"

@@ -1,5 +1,7 @@
 """Reusable building blocks for Stip's screens: traits in, traits out, no database access."""
 
+from widgets.components.autosave import AutoSaveForm, Debouncer
+from widgets.components.download import DownloadLink
 from widgets.components.handled import handled, show_error
 from widgets.components.safe import safe, safe_html
 from widgets.components.savebar import SaveBar
@@ -8,6 +10,9 @@ from widgets.components.student_picker import StudentPicker, match_students, stu
 from widgets.components.theme import STIP_CSS, theme_widget
 
 __all__ = [
+    "AutoSaveForm",
+    "Debouncer",
+    "DownloadLink",
     "STIP_CSS",
     "SaveBar",
     "Step",

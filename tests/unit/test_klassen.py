@@ -1,0 +1,157 @@
+"""Class lists into the store, one student and their guardians, siblings: services on a real SQLite."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from stip import imports, klassen, records, store
+from stip.store import VersionConflict
+from stip.store import tables as T
+
+HEADER = (
+    "leerlingnummer;roepnaam;tussenvoegsel;achternaam;klas;ouder1_naam;ouder1_email;ouder2_naam;ouder2_email\n"
+)
+
+
+def plan_of(text: str):
+    return imports.parse(text.encode("utf-8"))
+
+
+def import_text(actor, text: str, today: date | None = None):
+    with store.transaction() as conn:
+        return klassen.apply_import(conn, actor, plan_of(text), today=today)
+
+
+def test_import_creates_classes_students_and_shared_guardians(actor):
+    result = import_text(
+        actor,
+        HEADER
+        + "1;Sara;;Bos;1A;Eva Bos;eva@example.org;;\n"
+        + "2;Tim;;Bos;2B;Eva Bos;eva@example.org;Ruud Bos;ruud@example.org\n"
+        + "3;Aya;el;Idrissi;1A;;;;\n",
+    )
+    assert (result.created, result.updated, sorted(result.klassen_created)) == (3, 0, ["1A", "2B"])
+    with store.transaction() as conn:
+        counts = records.counts(conn)
+        tim = conn.execute(select(T.student.c.id).where(T.student.c.leerlingnummer == "2")).scalar_one()
+        sara = conn.execute(select(T.student.c.id).where(T.student.c.leerlingnummer == "1")).scalar_one()
+        assert [s["leerlingnummer"] for s in klassen.siblings(conn, actor, tim)] == ["1"]
+        assert [s["id"] for s in klassen.siblings(conn, actor, sara)] == [tim]
+    assert counts["guardians"] == 2 and counts["student_guardians"] == 3
+
+
+def test_reimport_updates_by_leerlingnummer_and_flags_missing(actor):
+    import_text(actor, HEADER + "1;Sara;;Bos;1A;;;;\n2;Tim;;Bos;1A;;;;\n9;Ali;;Kaya;2B;;;;\n")
+    result = import_text(actor, HEADER + "1;Sarah;;Bos;1A;;;;\n3;Noor;;Smit;1A;;;;\n", today=date(2026, 9, 1))
+    assert (result.created, result.updated, result.missing) == (1, 1, ["2"])
+    with store.transaction() as conn:
+        rows = {r.leerlingnummer: r for r in conn.execute(select(T.student))}
+    assert rows["1"].roepnaam == "Sarah" and rows["1"].version == 2
+    assert rows["2"].missing_since == date(2026, 9, 1)  # flagged, not deleted
+    assert rows["9"].missing_since is None  # another class: not in this list's scope
+    assert len(rows) == 4
+    import_text(actor, HEADER + "2;Tim;;Bos;1A;;;;\n")
+    with store.transaction() as conn:
+        assert (
+            conn.execute(select(T.student.c.missing_since).where(T.student.c.leerlingnummer == "2")).scalar()
+            is None
+        )
+
+
+def test_import_with_errors_stores_nothing(actor):
+    plan = plan_of(HEADER + "1;Sara;;Bos;1A;;;;\n1;Tim;;Bos;1A;;;;\n")
+    assert not plan.ok
+    with pytest.raises(klassen.ImportRejected), store.transaction() as conn:
+        klassen.apply_import(conn, actor, plan)
+    with store.transaction() as conn:
+        assert conn.execute(select(func.count()).select_from(T.student)).scalar_one() == 0
+
+
+def test_markup_and_formulas_are_stored_exactly(actor):
+    import_text(actor, HEADER + '1;<img src=x onerror=alert(1)>;;"=HYPERLINK(""http://x"",""y"")";1A;;;;\n')
+    with store.transaction() as conn:
+        row = conn.execute(select(T.student)).one()
+    assert row.roepnaam == "<img src=x onerror=alert(1)>"
+    assert row.achternaam == '=HYPERLINK("http://x","y")'
+
+
+def test_save_student_validates_and_guards_versions(actor):
+    with store.transaction() as conn:
+        sid, version = klassen.save_student(
+            conn, actor, None, {"leerlingnummer": "5", "roepnaam": "Mila", "achternaam": "Jansen"}, klas="3C"
+        )
+    with pytest.raises(klassen.KlassenError) as error, store.transaction() as conn:
+        klassen.save_student(conn, actor, sid, {"roepnaam": "  "}, version)
+    assert error.value.field == "roepnaam" and error.value.message_key == "klassen.field_required"
+    with store.transaction() as conn:
+        _, version2 = klassen.save_student(conn, actor, sid, {"roepnaam": "Milou"}, version)
+    with pytest.raises(VersionConflict), store.transaction() as conn:
+        klassen.save_student(conn, actor, sid, {"roepnaam": "Oud"}, version)
+    with store.transaction() as conn:
+        student = klassen.get_student(conn, actor, sid)
+    assert (student["roepnaam"], student["klas"], student["version"]) == ("Milou", "3C", version2)
+
+
+def test_leerlingnummer_must_stay_unique(actor):
+    with store.transaction() as conn:
+        klassen.save_student(
+            conn, actor, None, {"leerlingnummer": "5", "roepnaam": "A", "achternaam": "B"}, klas="1A"
+        )
+    with pytest.raises(klassen.KlassenError) as error, store.transaction() as conn:
+        klassen.save_student(
+            conn, actor, None, {"leerlingnummer": "5", "roepnaam": "C", "achternaam": "D"}, klas="1A"
+        )
+    assert error.value.message_key == "klassen.leerlingnummer_taken"
+
+
+def test_guardians_are_added_edited_and_checked(actor):
+    with store.transaction() as conn:
+        sid, _ = klassen.save_student(
+            conn, actor, None, {"leerlingnummer": "5", "roepnaam": "A", "achternaam": "B"}, klas="1A"
+        )
+        gid, gv = klassen.save_guardian(
+            conn,
+            actor,
+            sid,
+            None,
+            {"naam": "Fatima B", "taal": "Arabisch", "tolk_nodig": True, "relatie": "moeder"},
+        )
+    with pytest.raises(klassen.KlassenError) as error, store.transaction() as conn:
+        klassen.save_guardian(conn, actor, sid, gid, {"email": "geen-adres"}, gv)
+    assert error.value.field == "email"
+    with store.transaction() as conn:
+        klassen.save_guardian(conn, actor, sid, gid, {"voorkeurskanaal": "app", "apart_informeren": True}, gv)
+        guardian = klassen.get_student(conn, actor, sid)["guardians"][0]
+    assert (guardian["taal"], guardian["tolk_nodig"], guardian["voorkeurskanaal"]) == (
+        "Arabisch",
+        True,
+        "app",
+    )
+    assert guardian["apart_informeren"] and guardian["relatie"] == "moeder"
+
+
+def test_sibling_suggestion_by_shared_phone_then_confirmed(actor):
+    with store.transaction() as conn:
+        a, _ = klassen.save_student(
+            conn, actor, None, {"leerlingnummer": "1", "roepnaam": "A", "achternaam": "X"}, klas="1A"
+        )
+        b, _ = klassen.save_student(
+            conn, actor, None, {"leerlingnummer": "2", "roepnaam": "B", "achternaam": "X"}, klas="2B"
+        )
+        klassen.save_guardian(conn, actor, a, None, {"naam": "Moeder X", "telefoon": "06-0011 2233"})
+        klassen.save_guardian(conn, actor, b, None, {"naam": "Mama X", "telefoon": "0600112233"})
+        assert [s["id"] for s in klassen.sibling_suggestions(conn, actor, a)] == [b]
+        klassen.confirm_sibling(conn, actor, a, b)
+        assert klassen.sibling_suggestions(conn, actor, a) == []
+        assert [s["id"] for s in klassen.siblings(conn, actor, b)] == [a]
+
+
+def test_demo_school_classes(demo_school, actor):
+    with store.transaction() as conn:
+        infos = klassen.klassen(conn, actor)
+        students = klassen.class_students(conn, actor, infos[0].id)
+    assert [k.name for k in infos] == ["1A", "2B"] and infos[0].students == 26 and infos[0].mentor
+    assert len(students) == 26 and all("guardians" in s for s in students)

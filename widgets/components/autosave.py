@@ -1,0 +1,149 @@
+"""Fields that save themselves about a second after the last change (DESIGN §2: debounced, not on blur).
+
+`AutoSaveForm` holds named field widgets; a user edit marks the save bar dirty and (re)starts a timer on
+the kernel's asyncio loop; when it fires, `save(changes)` runs with only the changed fields (returning
+False means "not stored yet", e.g. a new record still missing required fields: the changes stay). An error
+with a `field` attribute shows its Dutch text under that field; every other error goes to the save bar
+(`show_error`). Checkboxes and dropdowns save at once. `load(values)` fills fields without saving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import ipywidgets as w
+
+from stip.i18n import t
+from widgets.components.handled import show_error
+from widgets.components.savebar import SaveBar
+
+__all__ = ["AutoSaveForm", "Debouncer"]
+
+TEXT_DELAY_SECONDS = 1.0
+
+
+class Debouncer:
+    """Call `callback` once, `delay` seconds after the last `trigger()`; `flush()` calls it now."""
+
+    def __init__(self, delay: float, callback: Callable[[], None]):
+        self.delay = delay
+        self.callback = callback
+        self._handle: asyncio.TimerHandle | None = None
+        self.pending = False
+
+    def trigger(self, delay: float | None = None) -> None:
+        self.cancel()
+        self.pending = True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (unit tests): the caller flushes
+            return
+        self._handle = loop.call_later(self.delay if delay is None else delay, self.flush)
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def flush(self) -> None:
+        self.cancel()
+        if self.pending:
+            self.pending = False
+            self.callback()
+
+
+class AutoSaveForm(w.VBox):
+    """Named fields, each with its own error line, saved as the user types."""
+
+    def __init__(
+        self,
+        fields: dict[str, w.ValueWidget],
+        save: Callable[[dict[str, Any]], bool | None],
+        savebar: SaveBar,
+        delay: float = TEXT_DELAY_SECONDS,
+        **kwargs,
+    ):
+        self.fields = fields
+        self.save = save
+        self.savebar = savebar
+        self.changes: dict[str, Any] = {}
+        self.errors = {name: w.Label(layout=w.Layout(display="none")) for name in fields}
+        for label in self.errors.values():
+            label.add_class("stip-error")
+        self._silent = False
+        self._debouncer = Debouncer(delay, self._save)
+        rows = [w.VBox([widget, self.errors[name]]) for name, widget in fields.items()]
+        super().__init__(children=rows, **kwargs)
+        self.add_class("stip-form")
+        for name, widget in fields.items():
+            widget.observe(lambda change, name=name: self._on_change(name, change), names="value")
+
+    @contextmanager
+    def silence(self):
+        self._silent = True
+        try:
+            yield
+        finally:
+            self._silent = False
+
+    def load(self, values: dict[str, Any]) -> None:
+        """Show stored values; nothing is marked changed."""
+        with self.silence():
+            for name, value in values.items():
+                if name in self.fields:
+                    self.fields[name].value = value
+        self.changes.clear()
+        for name in self.errors:
+            self._set_error(name, "")
+
+    def values(self) -> dict[str, Any]:
+        return {name: widget.value for name, widget in self.fields.items()}
+
+    def _on_change(self, name: str, change) -> None:
+        if self._silent:
+            return
+        self.changes[name] = change["new"]
+        self.savebar.dirty = True
+        immediate = isinstance(self.fields[name], (w.Checkbox, w.Dropdown, w.ToggleButtons, w.DatePicker))
+        self._debouncer.trigger(0 if immediate else None)
+
+    def flush(self) -> None:
+        """Save pending changes now (tests; before leaving the form)."""
+        self._debouncer.flush()
+
+    @property
+    def pending(self) -> bool:
+        return self._debouncer.pending
+
+    def _set_error(self, name: str, text: str) -> None:
+        label = self.errors[name]
+        label.value = text
+        label.layout.display = None if text else "none"
+
+    def _save(self) -> None:
+        changes = dict(self.changes)
+        if not changes:
+            return
+        try:
+            stored = self.save(changes)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a Dutch message
+            name = getattr(exc, "field", None)
+            if name in self.fields and getattr(exc, "message_key", None):
+                text = t(exc.message_key, **getattr(exc, "values", {}))
+                self._set_error(name, text)
+                self.savebar.error(text)
+            else:
+                show_error(self.savebar, exc, "AutoSaveForm.save")
+            return
+        if stored is False:
+            return
+        for key in changes:
+            if self.changes.get(key) == changes[key]:
+                del self.changes[key]
+        for name in self.errors:
+            self._set_error(name, "")
+        self.savebar.saved(datetime.now().astimezone())

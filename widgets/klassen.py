@@ -1,0 +1,212 @@
+"""Klassen en gezinnen: see a class, import a class list, edit a student and their guardians, privacy.
+
+The screen parses the page's query (`?klas=1A` opens that class, `?student=42` that student) and holds
+four panels in tabs; each panel has its own save bar, calls services in `stip/` and keeps no state that
+the database does not also hold.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ipywidgets as w
+
+from stip import klassen, schools, store, urls
+from stip.i18n import t
+from widgets.components.download import DownloadLink
+from widgets.components.handled import handled
+from widgets.components.safe import safe, safe_html
+from widgets.components.savebar import SaveBar
+
+
+def acting() -> schools.Actor:
+    with store.transaction() as conn:
+        return schools.acting_staff_member(conn)
+
+
+def format_date(day: date | None) -> str:
+    return day.strftime("%d-%m-%Y") if day else ""
+
+
+def guardian_lines(guardians: list[dict]) -> str:
+    lines = []
+    for g in guardians:
+        extra = f" ({g['relatie']})" if g["relatie"] else ""
+        line = safe(g["naam"] + extra)
+        if g["apart_informeren"]:
+            line += safe_html(' <span class="stip-badge">{text}</span>', text=t("klassen.apart_badge"))
+        lines.append(line)
+    return "<br>".join(lines) or safe_html(
+        '<span class="stip-muted">{text}</span>', text=t("klassen.no_guardians")
+    )
+
+
+def language_cell(guardians: list[dict]) -> str:
+    parts = []
+    for g in guardians:
+        if g["taal"] and g["taal"] != "Nederlands" or g["tolk_nodig"]:
+            text = g["taal"] + (f" — {t('klassen.tolk_nodig')}" if g["tolk_nodig"] else "")
+            parts.append(safe(text))
+    return "<br>".join(dict.fromkeys(parts)) or "Nederlands"
+
+
+def class_table(students: list[dict]) -> str:
+    """The class as an HTML table; every value escaped; each name links to that student."""
+    head = "".join(
+        f"<th scope='col'>{safe(t(key))}</th>"
+        for key in (
+            "klassen.col_student",
+            "klassen.col_guardians",
+            "klassen.col_language",
+            "klassen.col_startgesprek",
+            "klassen.col_last_contact",
+        )
+    )
+    rows = []
+    for s in students:
+        name = safe_html(
+            '<a href="Klassen.ipynb?student={id}">{name}</a> <span class="stip-muted">{nr}</span>',
+            id=s["id"],
+            name=klassen.full_name(s["roepnaam"], s["tussenvoegsel"], s["achternaam"]),
+            nr=s["leerlingnummer"],
+        )
+        if s["missing_since"]:
+            name += safe_html(
+                '<br><span class="stip-warning">{text}</span>',
+                text=t("klassen.missing_since", date=format_date(s["missing_since"])),
+            )
+        rows.append(
+            f"<tr><td>{name}</td><td>{guardian_lines(s['guardians'])}</td>"
+            f"<td>{language_cell(s['guardians'])}</td><td>—</td><td>—</td></tr>"
+        )
+    return f'<table class="stip-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+class ClassPanel(w.VBox):
+    """Choose a class; see its students with guardians and language; export the list."""
+
+    def __init__(self, actor: schools.Actor, klas_name: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.actor = actor
+        self.savebar = SaveBar()
+        self.klas = w.Dropdown(
+            description=t("klassen.klas_label"), options=[], style={"description_width": "initial"}
+        )
+        self.summary = w.HTML()
+        self.table = w.HTML()
+        self.csv_button = w.Button(description=t("klassen.export_csv"), icon="download")
+        self.xlsx_button = w.Button(description=t("klassen.export_xlsx"), icon="download")
+        self.download = DownloadLink()
+        self.csv_button.on_click(self._on_export_csv)
+        self.xlsx_button.on_click(self._on_export_xlsx)
+        self.empty = w.HTML(safe_html('<p class="stip-muted">{text}</p>', text=t("klassen.no_classes")))
+        exports = w.HBox(
+            [self.csv_button, self.xlsx_button, self.download], layout=w.Layout(align_items="center")
+        )
+        note = w.HTML(safe_html('<p class="stip-muted"><small>{text}</small></p>', text=t("export.csv_note")))
+        self.children = (self.empty, self.klas, self.summary, self.table, exports, note, self.savebar)
+        self.names: dict[int, str] = {}
+        self.klas.observe(self._on_klas, names="value")
+        self.refresh(klas_name)
+
+    def refresh(self, klas_name: str | None = None) -> None:
+        """Reload the classes; keep the chosen one (or choose `klas_name`)."""
+        with store.transaction() as conn:
+            infos = klassen.klassen(conn, self.actor)
+        wanted = klas_name or self.names.get(self.klas.value)
+        self.names = {k.id: k.name for k in infos}
+        self.empty.layout.display = "none" if infos else None
+        with self.hold_trait_notifications():
+            self.klas.options = [(f"{k.name} ({k.students})", k.id) for k in infos]
+            self.klas.value = next((k.id for k in infos if k.name == wanted), infos[0].id if infos else None)
+        self._show()
+
+    def _on_klas(self, change) -> None:
+        self.download.clear()
+        self._show()
+
+    @handled
+    def _show(self) -> None:
+        if self.klas.value is None:
+            self.summary.value = self.table.value = ""
+            return
+        with store.transaction() as conn:
+            students = klassen.class_students(conn, self.actor, self.klas.value)
+            info = next(k for k in klassen.klassen(conn, self.actor) if k.id == self.klas.value)
+        tolk = sum(any(g["tolk_nodig"] for g in s["guardians"]) for s in students)
+        self.summary.value = safe_html(
+            "<p>{text}</p>",
+            text=t(
+                "klassen.class_summary",
+                klas=info.name,
+                students=len(students),
+                mentor=info.mentor or t("klassen.no_mentor"),
+                tolk=tolk,
+            ),
+        )
+        self.table.value = class_table(students)
+
+    def _export(self, kind: str) -> None:
+        from stip import exports
+
+        with store.transaction() as conn:
+            headers, rows = exports.class_list(conn, self.actor, self.klas.value)
+        name = self.names.get(self.klas.value, "alle")
+        if kind == "csv":
+            data, mime = exports.to_csv(headers, rows), "text/csv"
+        else:
+            data, mime = (
+                exports.to_xlsx(headers, rows),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        filename = f"klas-{name}.{kind}"
+        self.download.offer(data, filename, mime, t("klassen.download", filename=filename))
+
+    @handled
+    def _on_export_csv(self, button) -> None:
+        self._export("csv")
+
+    @handled
+    def _on_export_xlsx(self, button) -> None:
+        self._export("xlsx")
+
+
+class KlassenScreen(w.VBox):
+    """The workbook's screen: tabs for class, import, student and privacy."""
+
+    TABS = ("klassen.tab_class", "klassen.tab_import", "klassen.tab_student", "klassen.tab_privacy")
+
+    def __init__(self, query: dict[str, str] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("stip-screen")
+        query = urls.query_params() if query is None else query
+        if store.schema_state() != "current":
+            self.children = (
+                w.HTML(safe_html('<p class="stip-error">{text}</p>', text=t("error.schema_behind"))),
+            )
+            return
+        from widgets.klassen_import import ImportPanel
+        from widgets.privacy_panel import PrivacyPanel
+        from widgets.student_edit import StudentPanel
+
+        self.actor = acting()
+        self.class_panel = ClassPanel(self.actor, query.get("klas"))
+        self.import_panel = ImportPanel(self.actor, on_imported=self._on_imported)
+        student_id = int(query["student"]) if query.get("student", "").isdigit() else None
+        self.student_panel = StudentPanel(self.actor, student_id, on_changed=self.class_panel.refresh)
+        self.privacy_panel = PrivacyPanel(self.actor)
+        self.tabs = w.Tab(
+            children=(self.class_panel, self.import_panel, self.student_panel, self.privacy_panel)
+        )
+        self.tabs.titles = tuple(t(key) for key in self.TABS)
+        if student_id is not None:
+            self.tabs.selected_index = 2
+        self.children = (self.tabs,)
+
+    def _on_imported(self) -> None:
+        self.class_panel.refresh()
+        self.student_panel.refresh_options()
+
+
+def show_klassen() -> KlassenScreen:
+    return KlassenScreen()

@@ -1,0 +1,180 @@
+"""Import a class list in the browser: upload, preview with problems, map columns by hand, import.
+
+The file is read in memory (never written to disk), checked by content, and refused above the limit
+that is stated next to the button. Nothing is stored until "Importeren", and then all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from stip import klassen, schools, store
+from stip.i18n import t
+from widgets.components.handled import handled
+from widgets.components.safe import safe, safe_html
+from widgets.components.savebar import SaveBar
+
+PREVIEW_ROWS = 5
+SHOWN_PROBLEMS = 30
+
+
+def problems_html(problems, css: str) -> str:
+    """The problems as a list; each message already names its row and column."""
+    items = [safe_html("<li>{text}</li>", text=p.message) for p in problems[:SHOWN_PROBLEMS]]
+    more = len(problems) - SHOWN_PROBLEMS
+    if more > 0:
+        items.append(safe_html("<li>{text}</li>", text=t("klassen.more_problems", count=more)))
+    return f'<ul class="{css}">{"".join(items)}</ul>' if items else ""
+
+
+def preview_table(headers: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th scope='col'>{safe(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{safe(c)}</td>" for c in row) + "</tr>" for row in rows[:PREVIEW_ROWS]
+    )
+    table = f'<table class="stip-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="stip-scroll">{table}</div>'
+
+
+class ImportPanel(w.VBox):
+    """Upload → preview and mapping → import."""
+
+    def __init__(self, actor: schools.Actor, on_imported: Callable[[], None] | None = None, **kwargs):
+        from stip.imports import MAX_UPLOAD_BYTES
+
+        super().__init__(**kwargs)
+        self.actor = actor
+        self.on_imported = on_imported or (lambda: None)
+        self.savebar = SaveBar()
+        self.limit = MAX_UPLOAD_BYTES
+        self.upload = w.FileUpload(
+            accept=".csv,.tsv,.txt,.xlsx",
+            multiple=False,
+            description=t("klassen.upload"),
+            layout=w.Layout(width="auto"),
+        )
+        self.upload.observe(self._on_upload, names="value")
+        intro = w.HTML(
+            safe_html(
+                "<p>{intro}</p><p class='stip-muted'>{limit}</p>",
+                intro=t("klassen.import_intro"),
+                limit=t("klassen.upload_limit", mb=MAX_UPLOAD_BYTES // (1024 * 1024)),
+            )
+        )
+        self.summary = w.HTML()
+        self.errors = w.HTML()
+        self.warnings = w.HTML()
+        self.mapping_box = w.VBox()
+        self.preview = w.HTML()
+        self.import_button = w.Button(
+            description=t("klassen.import_button"), button_style="primary", icon="upload", disabled=True
+        )
+        self.import_button.layout.display = "none"
+        self.import_button.on_click(self._on_import)
+        self.parsed = None
+        self.plan = None
+        self.children = (
+            intro,
+            self.upload,
+            self.savebar,
+            self.summary,
+            self.errors,
+            self.warnings,
+            self.mapping_box,
+            self.preview,
+            self.import_button,
+        )
+
+    @handled
+    def _on_upload(self, change) -> None:
+        from stip import imports
+
+        files = change["new"]
+        if not files:
+            return
+        item = files[0]
+        self.upload.value = ()
+        self._clear()
+        if item["size"] > self.limit:
+            self.savebar.error(t("import.too_large"))
+            return
+        self.parsed = imports.read_table(bytes(item["content"]))
+        self.filename = item["name"]
+        self._build_mapping()
+        self._validate(None)
+
+    def _clear(self) -> None:
+        self.parsed = self.plan = None
+        self.summary.value = self.errors.value = self.warnings.value = self.preview.value = ""
+        self.mapping_box.children = ()
+        self.import_button.layout.display = "none"  # hidden, not disabled: `handled` restores `disabled`
+        self.savebar.reset()
+
+    def _build_mapping(self) -> None:
+        from stip import imports
+
+        recognised = imports.recognise(self.parsed.headers)
+        options = [(t("klassen.column_ignore"), ""), *[(f, f) for f in imports.FIELDS]]
+        self.dropdowns = []
+        for index, header in enumerate(self.parsed.headers):
+            dropdown = w.Dropdown(
+                description=header or t("klassen.column_nameless", number=index + 1),
+                options=options,
+                value=recognised.get(index, ""),
+                style={"description_width": "260px"},
+                layout=w.Layout(width="520px"),
+            )
+            dropdown.observe(self._on_mapping, names="value")
+            self.dropdowns.append(dropdown)
+        title = w.HTML(
+            safe_html(
+                "<h4>{title}</h4><p class='stip-muted'>{hint}</p>",
+                title=t("klassen.mapping_title"),
+                hint=t("klassen.mapping_hint"),
+            )
+        )
+        self.mapping_box.children = (title, *self.dropdowns)
+        self.preview.value = safe_html("<h4>{title}</h4>", title=t("klassen.preview_title")) + preview_table(
+            self.parsed.headers, self.parsed.rows
+        )
+
+    @handled
+    def _on_mapping(self, change) -> None:
+        mapping = {i: d.value for i, d in enumerate(self.dropdowns) if d.value}
+        self._validate(mapping)
+
+    def _validate(self, mapping) -> None:
+        from stip import imports
+
+        self.plan = imports.validate(self.parsed, mapping)
+        report = self.plan.as_json()
+        self.summary.value = safe_html(
+            "<p><strong>{text}</strong></p>",
+            text=t(
+                "klassen.import_summary",
+                filename=self.filename,
+                students=report["students"],
+                guardians=report["guardians"],
+                errors=len(self.plan.errors),
+                warnings=len(self.plan.warnings),
+            ),
+        )
+        self.errors.value = problems_html(self.plan.errors, "stip-error-list")
+        self.warnings.value = problems_html(self.plan.warnings, "stip-warning-list")
+        self.import_button.disabled = not self.plan.ok
+        self.import_button.layout.display = None
+
+    @handled
+    def _on_import(self, button) -> None:
+        if self.plan is None or not self.plan.ok:
+            return
+        with store.transaction() as conn:
+            result = klassen.apply_import(conn, self.actor, self.plan)
+        text = t(
+            "klassen.imported", created=result.created, updated=result.updated, missing=len(result.missing)
+        )
+        self._clear()
+        self.savebar.info(text)
+        self.on_imported()
