@@ -19,9 +19,11 @@ install: $(STAMP)
 start: install
 	$(PY) -m stip serve --port $(PORT)
 
+# Debian's Chromium for the browser tests, and Pango for WeasyPrint (printable sheets as PDF).
 chromium:
-	@test -x /usr/bin/chromium || { echo "Chromium ontbreekt: installeren uit Debian..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium && ldconfig -p | grep -q libpangoft2 || { \
+	  echo "Chromium of Pango ontbreekt: installeren uit Debian..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libpango-1.0-0 libpangoft2-1.0-0; }
 
 # Unit tests, every workbook (nbval) and the browser tests, in one pytest run.
 # pytest exits non-zero on any failure and with 5 when no test ran: both fail `make test`.
@@ -36,12 +38,14 @@ demo: install
 	@d=$$(mktemp -d -t stip-demo-XXXXXX); echo "Proefomgeving in $$d"; \
 	  STIP_DATA=$$d $(PY) -m stip demo && STIP_DATA=$$d $(PY) -m stip serve --port $(PORT)
 
+# Benchmarks print ratios and figures from one run; they are not tests (docs/performance.md).
 bench: install chromium
-	cd bench && ../$(PY) pageload.py
+	cd bench && for script in pageload.py import_rows.py planning.py; do \
+	  if test -f $$script; then ../$(PY) $$script || exit 1; fi; done
 
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check stip widgets tests bench
 
 docs: install
-	$(PY) docs/gen_cli.py
+	$(PY) docs/generate.py

@@ -156,8 +156,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     try:
-        if path.stat().st_size > imports.MAX_UPLOAD_BYTES:
-            raise imports.ImportRefused("import.too_large")
+        size = path.stat().st_size
+        if size > imports.MAX_UPLOAD_BYTES:
+            size_mb = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+            limit_mb = imports.MAX_UPLOAD_BYTES // (1024 * 1024)
+            raise imports.ImportRefused("import.too_large", size_mb=size_mb, limit_mb=limit_mb)
         plan = imports.parse(path.read_bytes())
     except OSError:
         print(t("cli.file_unreadable", file=args.file), file=sys.stderr)

@@ -324,16 +324,11 @@ def _import_guardian(conn, actor, student_id, guardian, apart, current, by_name_
             )
             .values(**link)
         )
-    else:
-        exists = conn.execute(
-            select(T.student_guardian.c.guardian_id).where(
-                T.student_guardian.c.student_id == student_id, T.student_guardian.c.guardian_id == guardian_id
-            )
-        ).first()
-        if not exists:
-            conn.execute(
-                insert(T.student_guardian).values(student_id=student_id, guardian_id=guardian_id, **link)
-            )
+    elif all(g["id"] != guardian_id for g in current):  # `current` holds every link of this student
+        conn.execute(
+            insert(T.student_guardian).values(student_id=student_id, guardian_id=guardian_id, **link)
+        )
+        current.append({"id": guardian_id, "naam": guardian.naam})
 
 
 # -- one student and their guardians -------------------------------------------------------------------

@@ -98,7 +98,8 @@ class ImportPanel(w.VBox):
         self.upload.value = ()
         self._clear()
         if item["size"] > self.limit:
-            self.savebar.error(t("import.too_large"))
+            size_mb = f"{item['size'] / 1024 / 1024:.1f}".replace(".", ",")
+            self.savebar.error(t("import.too_large", size_mb=size_mb, limit_mb=self.limit // (1024 * 1024)))
             return
         self.parsed = imports.read_table(bytes(item["content"]))
         self.filename = item["name"]

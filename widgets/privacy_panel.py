@@ -37,7 +37,8 @@ class PrivacyPanel(w.VBox):
         self.clean_button = w.Button(
             description=t("klassen.retention_apply"), button_style="danger", icon="trash"
         )
-        self.clean_button.on_click(self._on_clean)
+        self.clean_button.on_click(self._on_ask_clean)
+        self.confirm = w.HBox()
         self.pseudo_button = w.Button(description=t("klassen.pseudonymised_export"), icon="download")
         self.pseudo_button.on_click(self._on_pseudonymised)
         self.download = DownloadLink()
@@ -60,6 +61,7 @@ class PrivacyPanel(w.VBox):
             self.months,
             self.candidates,
             self.clean_button,
+            self.confirm,
             self.savebar,
             pseudo,
             w.HBox([self.pseudo_button, self.download]),
@@ -97,7 +99,16 @@ class PrivacyPanel(w.VBox):
         self._show_candidates()
 
     @handled
+    def _on_ask_clean(self, button) -> None:
+        yes = w.Button(description=t("klassen.delete_yes"), button_style="danger", icon="trash")
+        no = w.Button(description=t("klassen.delete_no"))
+        yes.on_click(self._on_clean)
+        no.on_click(lambda _b: setattr(self.confirm, "children", ()))
+        self.confirm.children = (w.Label(t("klassen.retention_question")), yes, no)
+
+    @handled
     def _on_clean(self, button) -> None:
+        self.confirm.children = ()
         from stip import privacy
 
         with store.transaction() as conn:

@@ -206,6 +206,7 @@ class StudentPanel(w.VBox):
                     conn, self.actor, None, current, klas=klas
                 )
             self.refresh_options()
+            self.picker.value = self.student_id
             self.on_changed()
             self.show_student(self.student_id)
             self.savebar.saved()

@@ -8,6 +8,7 @@ Every table with a `student_id` deletes with its student (`ON DELETE CASCADE`).
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -148,6 +150,101 @@ sibling_link = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+slot = Table(
+    "slot",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("klas_id", Integer, ForeignKey("klas.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("mentor_id", Integer, ForeignKey("staff_member.id", ondelete="SET NULL"), nullable=True),
+    Column("kind", String(40), nullable=False, server_default="startgesprek"),
+    Column("starts_at", DateTime, nullable=False),  # wall clock, Europe/Amsterdam
+    Column("ends_at", DateTime, nullable=False),
+    Column("location", String(NAME_LENGTH), nullable=False, server_default=""),
+    *record_columns(),
+)
+
+conversation = Table(
+    "conversation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("school_year_id", Integer, ForeignKey("school_year.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(40), nullable=False, server_default="startgesprek"),
+    Column("slot_id", Integer, ForeignKey("slot.id", ondelete="SET NULL"), nullable=True, unique=True),
+    Column("invited_at", DateTime(timezone=True), nullable=True),
+    Column("invited_via", String(40), nullable=False, server_default=""),
+    Column("held_on", Date, nullable=True),
+    Column("present", JSON, nullable=False, server_default="{}"),
+    Column("shared_goal", Text, nullable=False, server_default=""),
+    Column("collective_info", String(20), nullable=False, server_default=""),
+    Column("collective_info_when", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("buddy", String(20), nullable=False, server_default=""),
+    Column("notes", Text, nullable=False, server_default=""),
+    *record_columns(),
+)
+
+afspraak = Table(
+    "afspraak",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("conversation_id", Integer, ForeignKey("conversation.id", ondelete="SET NULL"), nullable=True),
+    Column("wat", Text, nullable=False),
+    Column("wie", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("wanneer", Date, nullable=True),
+    Column("status", String(20), nullable=False, server_default="open"),
+    Column("evaluatie", Text, nullable=False, server_default=""),
+    *record_columns(),
+)
+
+communicatieplan = Table(
+    "communicatieplan",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("school_year_id", Integer, ForeignKey("school_year.id", ondelete="CASCADE"), nullable=False),
+    Column("vormen", JSON, nullable=False, server_default="[]"),
+    Column("momenten", Text, nullable=False, server_default=""),
+    Column("frequentie", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("initiatief", String(40), nullable=False, server_default=""),
+    Column("review_on", Date, nullable=True),
+    Column("notes", Text, nullable=False, server_default=""),
+    *record_columns(),
+    UniqueConstraint("student_id", "school_year_id"),
+)
+
+gouden_mail = Table(
+    "gouden_mail",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("school_year_id", Integer, ForeignKey("school_year.id", ondelete="CASCADE"), nullable=False),
+    Column("positief", Text, nullable=False, server_default=""),
+    Column("vragen", JSON, nullable=False, server_default="[]"),
+    Column("status", String(20), nullable=False, server_default="concept"),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    *record_columns(),
+    UniqueConstraint("student_id", "school_year_id"),
+)
+
+text_template = Table(
+    "text_template",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("owner_id", Integer, ForeignKey("staff_member.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(80), nullable=False),
+    Column("subject", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("body", Text, nullable=False),
+    *record_columns(),
+    UniqueConstraint("owner_id", "key"),
+)
+
 # Plural names used in `status --json` and `export --json` (DESIGN §4), one per table.
 PLURAL = {
     "school": "schools",
@@ -158,4 +255,10 @@ PLURAL = {
     "guardian": "guardians",
     "student_guardian": "student_guardians",
     "sibling_link": "sibling_links",
+    "slot": "slots",
+    "conversation": "conversations",
+    "afspraak": "afspraken",
+    "communicatieplan": "communicatieplannen",
+    "gouden_mail": "gouden_mails",
+    "text_template": "text_templates",
 }

@@ -155,3 +155,11 @@ def test_demo_school_classes(demo_school, actor):
         students = klassen.class_students(conn, actor, infos[0].id)
     assert [k.name for k in infos] == ["1A", "2B"] and infos[0].students == 26 and infos[0].mentor
     assert len(students) == 26 and all("guardians" in s for s in students)
+
+
+def test_the_same_guardian_twice_on_one_row_is_linked_once(actor):
+    import_text(actor, HEADER + "1;Sara;;Bos;1A;Eva Bos;eva@example.org;Eva Bos;eva@example.org\n")
+    import_text(actor, HEADER + "1;Sara;;Bos;1A;Eva Bos;eva@example.org;Eva Bos;eva@example.org\n")
+    with store.transaction() as conn:
+        counts = records.counts(conn)
+    assert (counts["guardians"], counts["student_guardians"]) == (1, 1)

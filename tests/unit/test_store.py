@@ -146,3 +146,11 @@ def test_school_year_bounds(day, name):
     from datetime import date
 
     assert schools.school_year_bounds(date.fromisoformat(day))[0] == name
+
+
+def test_migrations_match_the_tables(stip_data):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with store.engine().connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), T.metadata) == []

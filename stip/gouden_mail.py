@@ -1,0 +1,137 @@
+"""The gouden mail: before the startgesprek, a message about something that genuinely goes well,
+plus two or three preparation questions for parents and for the student (source: kenniskring
+Ouderbetrokkenheid, Samenwerkingsverband VO Amsterdam-Diemen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from stip import content, klassen
+from stip.schools import Actor, ensure_school_year
+from stip.store import VersionConflict
+from stip.store import tables as T
+
+STATUSES = ("concept", "klaar", "verstuurd")
+MAX_QUESTIONS = 6
+
+
+class GoudenMailError(Exception):
+    def __init__(self, message_key: str, field: str | None = None, **values: object):
+        super().__init__(message_key)
+        self.message_key = message_key
+        self.field = field
+        self.values = values
+
+
+def question_bank() -> list[dict[str, str]]:
+    return content.load("startgesprek")["gouden_mail"]["questions"]
+
+
+def class_states(conn: Connection, actor: Actor, klas_id: int) -> list[dict[str, Any]]:
+    """Every student of the class with the state of their gouden mail ("niet geschreven" when none)."""
+    year = ensure_school_year(conn, actor.school_id)
+    states = dict(
+        conn.execute(
+            select(T.gouden_mail.c.student_id, T.gouden_mail.c.status).where(
+                T.gouden_mail.c.school_year_id == year, T.gouden_mail.c.school_id == actor.school_id
+            )
+        ).all()
+    )
+    return [
+        {**s, "gouden_mail": states.get(s["id"], "")} for s in klassen.class_students(conn, actor, klas_id)
+    ]
+
+
+def get(conn: Connection, actor: Actor, student_id: int) -> dict[str, Any] | None:
+    klassen._own_student(conn, actor, student_id)
+    year = ensure_school_year(conn, actor.school_id)
+    row = (
+        conn.execute(
+            select(T.gouden_mail).where(
+                T.gouden_mail.c.student_id == student_id, T.gouden_mail.c.school_year_id == year
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def save(
+    conn: Connection, actor: Actor, student_id: int, changes: dict[str, Any], version: int | None
+) -> int:
+    """Create or update the student's gouden mail (positief, vragen, status); returns the new version."""
+    values = {k: v for k, v in changes.items() if k in ("positief", "vragen", "status")}
+    if "positief" in values:
+        values["positief"] = values["positief"].strip()
+    if "vragen" in values:
+        known = {q["id"] for q in question_bank()}
+        values["vragen"] = [q for q in values["vragen"] if q in known]
+        if len(values["vragen"]) > MAX_QUESTIONS:
+            raise GoudenMailError("gouden_mail.too_many_questions", field="vragen", max=MAX_QUESTIONS)
+    if "status" in values:
+        if values["status"] not in STATUSES:
+            raise GoudenMailError("gouden_mail.status_unknown", field="status")
+        if values["status"] == "verstuurd":
+            values["sent_at"] = func.now()
+    current = get(conn, actor, student_id)
+    if values.get("status") in ("klaar", "verstuurd"):
+        positief = values.get("positief", current["positief"] if current else "")
+        if not positief:
+            raise GoudenMailError("gouden_mail.needs_positief", field="positief")
+    if current is None:
+        conn.execute(
+            insert(T.gouden_mail).values(
+                school_id=actor.school_id,
+                student_id=student_id,
+                school_year_id=ensure_school_year(conn, actor.school_id),
+                author_id=actor.id,
+                **values,
+            )
+        )
+        return 1
+    changed = conn.execute(
+        update(T.gouden_mail)
+        .where(T.gouden_mail.c.id == current["id"], T.gouden_mail.c.version == version)
+        .values(**values, version=T.gouden_mail.c.version + 1, updated_at=func.now(), author_id=actor.id)
+    ).rowcount
+    if changed == 0:
+        raise VersionConflict()
+    return version + 1
+
+
+def render(
+    family: dict[str, Any], record: dict[str, Any] | None, not_planned: str, no_questions: str
+) -> dict[str, Any]:
+    """The gouden mail of one family as {"to", "subject", "body"} (placeholders filled, nothing sent)."""
+    from stip import texts
+    from stip.sheets import long_date
+
+    section = content.load("startgesprek")["gouden_mail"]
+    chosen = set(record["vragen"]) if record else set()
+    bank = question_bank()
+
+    def listed(audience: str) -> str:
+        lines = [f"- {q['text']}" for q in bank if q["id"] in chosen and q["audience"] == audience]
+        return "\n".join(lines) or no_questions
+
+    slot = family.get("slot")
+    values = {
+        "ouders": ", ".join(g["naam"] for g in family["guardians"]) or family["roepnaam"],
+        "roepnaam": family["roepnaam"],
+        "positief": (record or {}).get("positief") or "…",
+        "vragen_ouders": listed("ouders"),
+        "vragen_leerling": listed("leerling"),
+        "datum": long_date(slot["starts_at"]) if slot else not_planned,
+        "tijd": slot["starts_at"].strftime("%H:%M") if slot else not_planned,
+        "mentor": family["mentor"] or "",
+    }
+    values["mentor"] = values["mentor"] or "…"
+    allowed = set(section["placeholders"])
+    return {
+        "to": [g["email"] for g in family["guardians"] if g["email"]],
+        "subject": texts.fill(section["subject"], values, allowed),
+        "body": texts.fill(section["template"], values, allowed),
+    }

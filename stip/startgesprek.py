@@ -1,0 +1,531 @@
+"""The startgesprek season of a class: slots, invitations, the talk itself, agreements and the plan.
+
+One `conversation` row (kind "startgesprek") per student per school year holds the planning (its slot),
+the invitation, who was present, the shared goal (*stip op de horizon*) and the family's wishes.
+Agreements (`afspraak`) and the communicatieplan op maat are the records the communicatieplan workbook
+builds on. Services take the acting staff member and a connection (one transaction per user action).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from stip import klassen
+from stip.schools import Actor, ensure_school_year
+from stip.store import VersionConflict
+from stip.store import tables as T
+
+KIND = "startgesprek"
+VORMEN = klassen.KANALEN  # gesprek op school, telefoon, video, mail, app, huisbezoek
+INITIATIEF = ("school", "ouders", "samen")
+COLLECTIVE = ("", "ja", "nee", "weet nog niet")
+BUDDY = ("", "kan helpen", "wil hulp", "beide", "nee")
+AFSPRAAK_STATUS = ("open", "gedaan", "vervallen")
+# The catalog key of every choice, per field (the stored value is the Dutch word itself).
+CHOICE_KEYS = {
+    "initiatief": {
+        "school": "startgesprek.initiatief_school",
+        "ouders": "startgesprek.initiatief_ouders",
+        "samen": "startgesprek.initiatief_samen",
+    },
+    "collective_info": {
+        "ja": "startgesprek.collective_ja",
+        "nee": "startgesprek.collective_nee",
+        "weet nog niet": "startgesprek.collective_weet_nog_niet",
+    },
+    "buddy": {
+        "kan helpen": "startgesprek.buddy_kan_helpen",
+        "wil hulp": "startgesprek.buddy_wil_hulp",
+        "beide": "startgesprek.buddy_beide",
+        "nee": "startgesprek.buddy_nee",
+    },
+}
+CONVERSATION_FIELDS = (
+    "held_on",
+    "present",
+    "shared_goal",
+    "collective_info",
+    "collective_info_when",
+    "buddy",
+    "notes",
+)
+PLAN_FIELDS = ("vormen", "momenten", "frequentie", "initiatief", "review_on", "notes")
+
+
+class StartgesprekError(Exception):
+    """A user error with a Dutch catalog text; `field` names the form field when there is one."""
+
+    def __init__(self, message_key: str, field: str | None = None, **values: object):
+        super().__init__(message_key)
+        self.message_key = message_key
+        self.field = field
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Progress:
+    students: int
+    invited: int
+    planned: int
+    held: int
+    goal: int
+    plan: int
+    gouden_mail_sent: int
+    without_talk: list[dict[str, Any]]
+    collective: dict[str, int]
+
+
+def _klas(conn: Connection, actor: Actor, klas_id: int):
+    row = conn.execute(
+        select(T.klas).where(T.klas.c.id == klas_id, T.klas.c.school_id == actor.school_id)
+    ).first()
+    if row is None:
+        raise StartgesprekError("startgesprek.klas_not_found")
+    return row
+
+
+def _year(conn: Connection, actor: Actor) -> int:
+    return ensure_school_year(conn, actor.school_id)
+
+
+# -- slots ---------------------------------------------------------------------------------------------------
+
+
+def add_slots(conn: Connection, actor: Actor, klas_id: int, new: list) -> int:
+    """Store `planning.Slot`s for a class; refused when one overlaps a slot the class already has."""
+    klas = _klas(conn, actor, klas_id)
+    existing = conn.execute(
+        select(T.slot.c.starts_at, T.slot.c.ends_at).where(T.slot.c.klas_id == klas_id)
+    ).all()
+    for slot in new:
+        for start, end in existing:
+            if slot.start < end and start < slot.end:
+                raise StartgesprekError("startgesprek.slot_overlap", time=slot.start.strftime("%d-%m %H:%M"))
+        existing.append((slot.start, slot.end))
+    for slot in new:
+        conn.execute(
+            insert(T.slot).values(
+                school_id=actor.school_id,
+                klas_id=klas_id,
+                mentor_id=slot.mentor or klas.mentor_id or actor.id,
+                starts_at=slot.start,
+                ends_at=slot.end,
+                location=slot.location,
+                author_id=actor.id,
+            )
+        )
+    return len(new)
+
+
+def slots(conn: Connection, actor: Actor, klas_id: int) -> list[dict[str, Any]]:
+    """The class's slots in time order, each with the student planned in it (or None)."""
+    _klas(conn, actor, klas_id)
+    rows = (
+        conn.execute(
+            select(T.slot, T.conversation.c.student_id)
+            .outerjoin(T.conversation, T.conversation.c.slot_id == T.slot.c.id)
+            .where(T.slot.c.klas_id == klas_id)
+            .order_by(T.slot.c.starts_at)
+        )
+        .mappings()
+        .all()
+    )
+    return [dict(r) for r in rows]
+
+
+def delete_slot(conn: Connection, actor: Actor, slot_id: int) -> None:
+    """Remove a slot; a family planned in it becomes unplanned (its conversation stays)."""
+    conn.execute(delete(T.slot).where(T.slot.c.id == slot_id, T.slot.c.school_id == actor.school_id))
+
+
+def _conversation(conn: Connection, actor: Actor, student_id: int, create: bool):
+    klassen._own_student(conn, actor, student_id)
+    year = _year(conn, actor)
+    query = select(T.conversation).where(
+        T.conversation.c.student_id == student_id,
+        T.conversation.c.school_year_id == year,
+        T.conversation.c.kind == KIND,
+    )
+    row = conn.execute(query).mappings().first()
+    if row is None and create:
+        conn.execute(
+            insert(T.conversation).values(
+                school_id=actor.school_id,
+                student_id=student_id,
+                school_year_id=year,
+                kind=KIND,
+                author_id=actor.id,
+            )
+        )
+        row = conn.execute(query).mappings().first()
+    return row
+
+
+def assign_slot(conn: Connection, actor: Actor, student_id: int, slot_id: int | None) -> None:
+    """Plan a student's startgesprek in a slot (None: unplan). A slot holds one family."""
+    row = _conversation(conn, actor, student_id, create=True)
+    if slot_id is not None:
+        owner = conn.execute(
+            select(T.slot.c.id).where(T.slot.c.id == slot_id, T.slot.c.school_id == actor.school_id)
+        ).first()
+        if owner is None:
+            raise StartgesprekError("startgesprek.slot_not_found")
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                update(T.conversation)
+                .where(T.conversation.c.id == row["id"])
+                .values(
+                    slot_id=slot_id,
+                    version=T.conversation.c.version + 1,
+                    updated_at=func.now(),
+                    author_id=actor.id,
+                )
+            )
+    except IntegrityError:
+        raise StartgesprekError("startgesprek.slot_taken") from None
+
+
+def auto_assign(conn: Connection, actor: Actor, klas_id: int):
+    """Place every unplanned student of the class in a free slot; siblings back to back where possible.
+
+    Siblings (in any class) who already have a slot are fixed, so the talk goes right before or after
+    theirs. Returns the `planning.Assignment` of the students of this class that were placed.
+    """
+    from stip import planning
+
+    def as_slot(row) -> planning.Slot:
+        return planning.Slot(row["starts_at"], row["ends_at"], row["mentor_id"], row["location"])
+
+    own = slots(conn, actor, klas_id)
+    slot_ids = {as_slot(row): row["id"] for row in own if row["student_id"] is None}
+    planned = {row["student_id"] for row in own if row["student_id"]}
+    families: list[planning.Family] = []
+    fixed: dict[int, planning.Slot] = {}
+    for student in klassen.class_students(conn, actor, klas_id):
+        if student["id"] in planned:
+            continue
+        sibling_ids = frozenset(o["id"] for o in klassen.siblings(conn, actor, student["id"]))
+        families.append(planning.Family(student["id"], None, sibling_ids))
+        for sibling in sibling_ids - fixed.keys():
+            row = (
+                conn.execute(
+                    select(T.slot)
+                    .join(T.conversation, T.conversation.c.slot_id == T.slot.c.id)
+                    .where(T.conversation.c.student_id == sibling, T.conversation.c.kind == KIND)
+                )
+                .mappings()
+                .first()
+            )
+            if row is not None:
+                fixed[sibling] = as_slot(row)
+                families.append(planning.Family(sibling, row["mentor_id"], frozenset({student["id"]})))
+    result = planning.assign(families, [*slot_ids, *fixed.values()], fixed)
+    for student_id, slot in result.placed.items():
+        if student_id not in fixed:
+            assign_slot(conn, actor, student_id, slot_ids[slot])
+    return result
+
+
+# -- invitations ---------------------------------------------------------------------------------------------
+
+
+def mark_invited(conn: Connection, actor: Actor, student_ids: list[int], via: str) -> None:
+    for student_id in student_ids:
+        row = _conversation(conn, actor, student_id, create=True)
+        conn.execute(
+            update(T.conversation)
+            .where(T.conversation.c.id == row["id"])
+            .values(
+                invited_at=func.now(),
+                invited_via=via,
+                version=T.conversation.c.version + 1,
+                updated_at=func.now(),
+            )
+        )
+
+
+# -- the talk ------------------------------------------------------------------------------------------------
+
+
+def get_conversation(conn: Connection, actor: Actor, student_id: int) -> dict[str, Any]:
+    """This year's startgesprek of a student (created empty on first use) with slot, afspraken and plan."""
+    row = dict(_conversation(conn, actor, student_id, create=True))
+    slot = (
+        conn.execute(select(T.slot).where(T.slot.c.id == row["slot_id"])).mappings().first()
+        if row["slot_id"]
+        else None
+    )
+    row["slot"] = dict(slot) if slot else None
+    row["afspraken"] = afspraken(conn, actor, student_id)
+    row["plan"] = get_plan(conn, actor, student_id)
+    return row
+
+
+def save_conversation(
+    conn: Connection, actor: Actor, student_id: int, changes: dict[str, Any], version: int
+) -> int:
+    """Store changed fields of the talk; returns the new version (VersionConflict when stale)."""
+    values = {
+        k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items() if k in CONVERSATION_FIELDS
+    }
+    if values.get("collective_info", "") not in COLLECTIVE:
+        raise StartgesprekError("startgesprek.choice_unknown", field="collective_info")
+    if values.get("buddy", "") not in BUDDY:
+        raise StartgesprekError("startgesprek.choice_unknown", field="buddy")
+    if "held_on" in values and values["held_on"] and values["held_on"] > date.today():
+        raise StartgesprekError("startgesprek.held_in_future", field="held_on")
+    row = _conversation(conn, actor, student_id, create=True)
+    changed = conn.execute(
+        update(T.conversation)
+        .where(T.conversation.c.id == row["id"], T.conversation.c.version == version)
+        .values(**values, version=T.conversation.c.version + 1, updated_at=func.now(), author_id=actor.id)
+    ).rowcount
+    if changed == 0:
+        raise VersionConflict()
+    return version + 1
+
+
+def afspraken(conn: Connection, actor: Actor, student_id: int) -> list[dict[str, Any]]:
+    rows = (
+        conn.execute(
+            select(T.afspraak)
+            .where(T.afspraak.c.student_id == student_id, T.afspraak.c.school_id == actor.school_id)
+            .order_by(T.afspraak.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    return [dict(r) for r in rows]
+
+
+def save_afspraak(
+    conn: Connection,
+    actor: Actor,
+    student_id: int,
+    afspraak_id: int | None,
+    values: dict[str, Any],
+    version: int | None = None,
+) -> tuple[int, int]:
+    """Create (id None) or update an agreement: what, who, by when. Returns (id, version)."""
+    values = {
+        k: (v.strip() if isinstance(v, str) else v)
+        for k, v in values.items()
+        if k in ("wat", "wie", "wanneer", "status", "evaluatie", "conversation_id")
+    }
+    if afspraak_id is None or "wat" in values:
+        if not values.get("wat"):
+            raise StartgesprekError("startgesprek.afspraak_needs_wat", field="wat")
+    if values.get("status", "open") not in AFSPRAAK_STATUS:
+        raise StartgesprekError("startgesprek.choice_unknown", field="status")
+    klassen._own_student(conn, actor, student_id)
+    if afspraak_id is None:
+        new_id = conn.execute(
+            insert(T.afspraak).values(
+                school_id=actor.school_id, student_id=student_id, author_id=actor.id, **values
+            )
+        ).inserted_primary_key[0]
+        return new_id, 1
+    changed = conn.execute(
+        update(T.afspraak)
+        .where(
+            T.afspraak.c.id == afspraak_id,
+            T.afspraak.c.student_id == student_id,
+            T.afspraak.c.version == version,
+        )
+        .values(**values, version=T.afspraak.c.version + 1, updated_at=func.now(), author_id=actor.id)
+    ).rowcount
+    if changed == 0:
+        raise VersionConflict()
+    return afspraak_id, version + 1
+
+
+def delete_afspraak(conn: Connection, actor: Actor, student_id: int, afspraak_id: int) -> None:
+    conn.execute(
+        delete(T.afspraak).where(
+            T.afspraak.c.id == afspraak_id,
+            T.afspraak.c.student_id == student_id,
+            T.afspraak.c.school_id == actor.school_id,
+        )
+    )
+
+
+# -- communicatieplan op maat --------------------------------------------------------------------------------
+
+
+def get_plan(conn: Connection, actor: Actor, student_id: int) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(T.communicatieplan).where(
+                T.communicatieplan.c.student_id == student_id,
+                T.communicatieplan.c.school_year_id == _year(conn, actor),
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def save_plan(
+    conn: Connection, actor: Actor, student_id: int, changes: dict[str, Any], version: int | None
+) -> int:
+    """Create or update this year's communicatieplan op maat; returns the new version."""
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items() if k in PLAN_FIELDS}
+    if "vormen" in values:
+        values["vormen"] = [v for v in VORMEN if v in set(values["vormen"])]
+        unknown = set(changes["vormen"]) - set(VORMEN)
+        if unknown:
+            raise StartgesprekError("startgesprek.choice_unknown", field="vormen")
+    if values.get("initiatief", "") not in ("", *INITIATIEF):
+        raise StartgesprekError("startgesprek.choice_unknown", field="initiatief")
+    klassen._own_student(conn, actor, student_id)
+    current = get_plan(conn, actor, student_id)
+    if current is None:
+        conn.execute(
+            insert(T.communicatieplan).values(
+                school_id=actor.school_id,
+                student_id=student_id,
+                school_year_id=_year(conn, actor),
+                author_id=actor.id,
+                **values,
+            )
+        )
+        return 1
+    changed = conn.execute(
+        update(T.communicatieplan)
+        .where(T.communicatieplan.c.id == current["id"], T.communicatieplan.c.version == version)
+        .values(**values, version=T.communicatieplan.c.version + 1, updated_at=func.now(), author_id=actor.id)
+    ).rowcount
+    if changed == 0:
+        raise VersionConflict()
+    return version + 1
+
+
+# -- overview ------------------------------------------------------------------------------------------------
+
+
+def progress(conn: Connection, actor: Actor, klas_id: int | None = None) -> Progress:
+    """Invited / planned / held / goal / plan counts for a class (or the whole school when None)."""
+    year = _year(conn, actor)
+    query = (
+        select(
+            T.student.c.id,
+            T.student.c.roepnaam,
+            T.student.c.tussenvoegsel,
+            T.student.c.achternaam,
+            T.klas.c.name.label("klas"),
+            T.conversation.c.invited_at,
+            T.conversation.c.slot_id,
+            T.conversation.c.held_on,
+            T.conversation.c.shared_goal,
+            T.conversation.c.collective_info,
+            T.communicatieplan.c.vormen,
+            T.gouden_mail.c.status.label("gouden_mail"),
+        )
+        .join(T.klas, T.klas.c.id == T.student.c.klas_id)
+        .outerjoin(
+            T.conversation,
+            (T.conversation.c.student_id == T.student.c.id)
+            & (T.conversation.c.school_year_id == year)
+            & (T.conversation.c.kind == KIND),
+        )
+        .outerjoin(
+            T.communicatieplan,
+            (T.communicatieplan.c.student_id == T.student.c.id)
+            & (T.communicatieplan.c.school_year_id == year),
+        )
+        .outerjoin(
+            T.gouden_mail,
+            (T.gouden_mail.c.student_id == T.student.c.id) & (T.gouden_mail.c.school_year_id == year),
+        )
+        .where(
+            T.student.c.school_id == actor.school_id,
+            T.student.c.left_on.is_(None),
+            T.klas.c.school_year_id == year,
+        )
+        .order_by(T.klas.c.name, T.student.c.achternaam, T.student.c.roepnaam)
+    )
+    if klas_id is not None:
+        query = query.where(T.student.c.klas_id == klas_id)
+    rows = conn.execute(query).mappings().all()
+    collective: dict[str, int] = {}
+    for r in rows:
+        if r["collective_info"]:
+            collective[r["collective_info"]] = collective.get(r["collective_info"], 0) + 1
+    without = [
+        {
+            "id": r["id"],
+            "klas": r["klas"],
+            "naam": klassen.full_name(r["roepnaam"], r["tussenvoegsel"], r["achternaam"]),
+        }
+        for r in rows
+        if r["held_on"] is None
+    ]
+    return Progress(
+        students=len(rows),
+        invited=sum(r["invited_at"] is not None for r in rows),
+        planned=sum(r["slot_id"] is not None for r in rows),
+        held=sum(r["held_on"] is not None for r in rows),
+        goal=sum(bool(r["shared_goal"]) for r in rows),
+        plan=sum(bool(r["vormen"]) for r in rows),
+        gouden_mail_sent=sum(r["gouden_mail"] == "verstuurd" for r in rows),
+        without_talk=without,
+        collective=collective,
+    )
+
+
+def state_label_key(conversation: dict[str, Any] | None) -> str:
+    """The catalog key of a student's startgesprek state, for the class table."""
+    if not conversation:
+        return "startgesprek.state_none"
+    if conversation.get("held_on"):
+        return "startgesprek.state_held"
+    if conversation.get("slot_id"):
+        return "startgesprek.state_planned"
+    if conversation.get("invited_at"):
+        return "startgesprek.state_invited"
+    return "startgesprek.state_none"
+
+
+# -- sheets and invitations ----------------------------------------------------------------------------------
+
+
+def family_data(conn: Connection, actor: Actor, student_ids: list[int]) -> list[dict[str, Any]]:
+    """What a sheet or an invitation needs per student: names, klas, guardians, mentor, school, slot."""
+    school = conn.execute(select(T.school.c.name).where(T.school.c.id == actor.school_id)).scalar_one()
+    result = []
+    for student_id in student_ids:
+        student = klassen.get_student(conn, actor, student_id)
+        klas = conn.execute(select(T.klas.c.mentor_id).where(T.klas.c.id == student["klas_id"])).first()
+        mentor_id = klas.mentor_id if klas and klas.mentor_id else actor.id
+        mentor = conn.execute(
+            select(T.staff_member.c.naam, T.staff_member.c.email).where(T.staff_member.c.id == mentor_id)
+        ).first()
+        conversation = _conversation(conn, actor, student_id, create=False)
+        slot = None
+        if conversation and conversation["slot_id"]:
+            slot = dict(
+                conn.execute(select(T.slot).where(T.slot.c.id == conversation["slot_id"])).mappings().one()
+            )
+        result.append(
+            {
+                "id": student_id,
+                "naam": klassen.full_name(
+                    student["roepnaam"], student["tussenvoegsel"], student["achternaam"]
+                ),
+                "roepnaam": student["roepnaam"],
+                "klas": student["klas"],
+                "guardians": student["guardians"],
+                "mentor": mentor.naam if mentor else "",
+                "mentor_email": (mentor.email or "") if mentor else "",
+                "school": school,
+                "slot": slot,
+            }
+        )
+    return result

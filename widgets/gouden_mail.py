@@ -1,0 +1,257 @@
+"""Gouden mail: per student a message that starts with something that genuinely goes well, plus two or
+three preparation questions for parents and student; every student of the class with its state."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from stip import content, gouden_mail, klassen, startgesprek, store, urls
+from stip.i18n import t
+from widgets.components.autosave import AutoSaveForm
+from widgets.components.clipboard import CopyButton
+from widgets.components.download import DownloadLink
+from widgets.components.handled import handled
+from widgets.components.safe import safe_html
+from widgets.components.savebar import SaveBar
+from widgets.klassen import acting
+
+STATE_KEYS = {
+    "": "gouden_mail.state_none",
+    "concept": "gouden_mail.state_concept",
+    "klaar": "gouden_mail.state_klaar",
+    "verstuurd": "gouden_mail.state_verstuurd",
+}
+CATEGORY_KEYS = {
+    "welbevinden": "gouden_mail.category_welbevinden",
+    "thuis": "gouden_mail.category_thuis",
+    "wensen": "gouden_mail.category_wensen",
+    "trots": "gouden_mail.category_trots",
+}
+AUDIENCE_KEYS = {"ouders": "gouden_mail.for_ouders", "leerling": "gouden_mail.for_leerling"}
+
+
+def class_table(states: list[dict]) -> str:
+    rows = "".join(
+        safe_html(
+            '<tr><td><a href="Gouden_mail.ipynb?student={id}">{naam}</a></td><td>{state}</td></tr>',
+            id=s["id"],
+            naam=klassen.full_name(s["roepnaam"], s["tussenvoegsel"], s["achternaam"]),
+            state=t(STATE_KEYS[s["gouden_mail"]]),
+        )
+        for s in states
+    )
+    head = safe_html(
+        "<tr><th scope='col'>{a}</th><th scope='col'>{b}</th></tr>",
+        a=t("klassen.col_student"),
+        b=t("gouden_mail.col_state"),
+    )
+    return f'<table class="stip-table"><thead>{head}</thead><tbody>{rows}</tbody></table>'
+
+
+class GoudenMailScreen(w.VBox):
+    """Class and its states on top; one student's gouden mail below."""
+
+    def __init__(self, query: dict[str, str] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("stip-screen")
+        query = urls.query_params() if query is None else query
+        if store.schema_state() != "current":
+            self.children = (
+                w.HTML(safe_html('<p class="stip-error">{text}</p>', text=t("error.schema_behind"))),
+            )
+            return
+        self.actor = acting()
+        self.savebar = SaveBar()
+        self.savebar.on_reload(lambda _b: self.show(self.student_id))
+        wanted = int(query["student"]) if query.get("student", "").isdigit() else None
+        with store.transaction() as conn:
+            infos = klassen.klassen(conn, self.actor)
+            options = klassen.student_options(conn, self.actor)
+        klas_of = {o["id"]: o["klas"] for o in options}
+        names = {k.name: k.id for k in infos}
+        first = names.get(
+            query.get("klas", ""), names.get(klas_of.get(wanted), infos[0].id if infos else None)
+        )
+        self.klas = w.Dropdown(
+            description=t("klassen.klas_label"), options=[(k.name, k.id) for k in infos], value=first
+        )
+        self.table = w.HTML()
+        self.student = w.Dropdown(
+            description=t("startgesprek.student"), options=[], layout=w.Layout(width="420px")
+        )
+        self.body = w.VBox()
+        self.student_id: int | None = None
+        empty = w.HTML(safe_html('<p class="stip-notice">{text}</p>', text=t("startgesprek.no_classes")))
+        empty.layout.display = "none" if infos else None
+        self.children = (empty, self.klas, self.table, self.student, self.savebar, self.body)
+        self.klas.observe(self._on_klas, names="value")
+        self.student.observe(self._on_student, names="value")
+        self.wanted = wanted
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.klas.value is None:
+            return
+        with store.transaction() as conn:
+            states = gouden_mail.class_states(conn, self.actor, self.klas.value)
+        self.table.value = class_table(states)
+        keep = self.wanted or self.student.value
+        self.wanted = None
+        ids = [s["id"] for s in states]
+        with self.hold_trait_notifications():
+            self.student.options = [
+                (klassen.full_name(s["roepnaam"], s["tussenvoegsel"], s["achternaam"]), s["id"])
+                for s in states
+            ]
+            self.student.value = keep if keep in ids else (ids[0] if ids else None)
+        if self.student.value != self.student_id:
+            self.show(self.student.value)
+
+    @handled
+    def _on_klas(self, change) -> None:
+        self.refresh()
+
+    @handled
+    def _on_student(self, change) -> None:
+        if change["new"] != self.student_id:
+            self.show(change["new"])
+
+    def show(self, student_id: int | None) -> None:
+        self.student_id = student_id
+        self.savebar.reset()
+        if student_id is None:
+            self.body.children = ()
+            return
+        with store.transaction() as conn:
+            self.record = gouden_mail.get(conn, self.actor, student_id)
+            self.family = startgesprek.family_data(conn, self.actor, [student_id])[0]
+        self.version = self.record["version"] if self.record else None
+        section = content.load("startgesprek")["gouden_mail"]
+        prompts = "".join(safe_html("<li>{p}</li>", p=p) for p in section["prompts"])
+        help_box = w.HTML(
+            safe_html('<div class="stip-card"><strong>{title}</strong>', title=t("gouden_mail.prompts"))
+            + f"<ul>{prompts}</ul></div>"
+        )
+        fields = {
+            "positief": w.Textarea(
+                description=t("gouden_mail.positief"),
+                placeholder=t("gouden_mail.positief_hint", roepnaam=self.family["roepnaam"]),
+                layout=w.Layout(width="640px", height="110px"),
+                style={"description_width": "150px"},
+            )
+        }
+        chosen = set(self.record["vragen"]) if self.record else set()
+        groups = []
+        for category, key in CATEGORY_KEYS.items():
+            columns = []
+            for audience, audience_key in AUDIENCE_KEYS.items():
+                boxes = []
+                for q in gouden_mail.question_bank():
+                    if q["category"] == category and q["audience"] == audience:
+                        box = w.Checkbox(
+                            description=q["text"],
+                            indent=False,
+                            value=q["id"] in chosen,
+                            layout=w.Layout(width="auto"),
+                        )
+                        fields[f"q:{q['id']}"] = box
+                        boxes.append(box)
+                columns.append(
+                    w.VBox(
+                        [w.HTML(safe_html("<em>{a}</em>", a=t(audience_key))), *boxes],
+                        layout=w.Layout(width="50%"),
+                    )
+                )
+            groups.append(w.VBox([w.HTML(safe_html("<h4>{c}</h4>", c=t(key))), w.HBox(columns)]))
+        self.form = AutoSaveForm(fields, self._save, self.savebar)
+        self.form.load({"positief": self.record["positief"] if self.record else ""})
+        self.form.children = (
+            self.form.children[0],
+            w.HTML(
+                safe_html(
+                    "<h4>{t}</h4><p class='stip-muted'>{h}</p>",
+                    t=t("gouden_mail.questions"),
+                    h=t("gouden_mail.questions_hint"),
+                )
+            ),
+            *groups,
+        )
+        self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="300px"))
+        self.copy = CopyButton(t("startgesprek.copy"), t("startgesprek.copied"))
+        self.download = DownloadLink()
+        eml = w.Button(description=t("startgesprek.download_eml"), icon="envelope")
+        ready = w.Button(description=t("gouden_mail.mark_klaar"), icon="check")
+        sent = w.Button(
+            description=t("gouden_mail.mark_verstuurd"), icon="paper-plane", button_style="success"
+        )
+        eml.on_click(self._on_eml)
+        ready.on_click(lambda b: self._on_status(b, "klaar"))
+        sent.on_click(lambda b: self._on_status(b, "verstuurd"))
+        self.state = w.HTML()
+        self.body.children = (
+            help_box,
+            self.form,
+            w.HTML(safe_html("<h4>{t}</h4>", t=t("gouden_mail.preview"))),
+            self.preview,
+            w.HBox([self.copy, eml, self.download], layout=w.Layout(align_items="center")),
+            self.state,
+            w.HBox([ready, sent]),
+        )
+        self._show_preview()
+
+    def _save(self, changes: dict) -> bool:
+        values = {}
+        if "positief" in changes:
+            values["positief"] = changes["positief"]
+        if any(k.startswith("q:") for k in changes):
+            current = self.form.values()
+            values["vragen"] = [k[2:] for k, v in current.items() if k.startswith("q:") and v]
+        with store.transaction() as conn:
+            self.version = gouden_mail.save(conn, self.actor, self.student_id, values, self.version)
+            self.record = gouden_mail.get(conn, self.actor, self.student_id)
+        self._show_preview()
+        return True
+
+    def _show_preview(self) -> None:
+        mail = gouden_mail.render(
+            self.family, self.record, t("startgesprek.not_planned"), t("gouden_mail.no_questions")
+        )
+        text = f"{mail['subject']}\n\n{mail['body']}"
+        self.preview.value = text
+        self.copy.set_text(mail["body"])
+        status = self.record["status"] if self.record else ""
+        self.state.value = safe_html(
+            "<p>{a} <strong>{b}</strong></p>", a=t("gouden_mail.col_state") + ":", b=t(STATE_KEYS[status])
+        )
+
+    @handled
+    def _on_eml(self, button) -> None:
+        from stip import invitations
+
+        mail = gouden_mail.render(
+            self.family, self.record, t("startgesprek.not_planned"), t("gouden_mail.no_questions")
+        )
+        name = f"gouden-mail-{self.family['roepnaam']}.eml"
+        self.download.offer(
+            invitations.as_eml({**mail, "names": ""}, self.family["mentor_email"]),
+            name,
+            "message/rfc822",
+            t("klassen.download", filename=name),
+        )
+
+    @handled
+    def _on_status(self, button, status: str) -> None:
+        self.form.flush()
+        with store.transaction() as conn:
+            self.version = gouden_mail.save(
+                conn, self.actor, self.student_id, {"status": status}, self.version
+            )
+            self.record = gouden_mail.get(conn, self.actor, self.student_id)
+        self._show_preview()
+        self.savebar.saved()
+        with store.transaction() as conn:
+            self.table.value = class_table(gouden_mail.class_states(conn, self.actor, self.klas.value))
+
+
+def show_gouden_mail() -> GoudenMailScreen:
+    return GoudenMailScreen()

@@ -1,0 +1,352 @@
+"""Startgesprekken: plan slots, invite families, hold and record the talk, see the progress.
+
+The screen chooses a class (`?klas=1A`, or the first class) and holds four panels in tabs; every panel
+works on that class and reads everything from the database when it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+import ipywidgets as w
+
+from stip import klassen, startgesprek, store, urls
+from stip.i18n import t
+from widgets.components.download import DownloadLink
+from widgets.components.handled import handled
+from widgets.components.safe import safe_html
+from widgets.components.savebar import SaveBar
+from widgets.klassen import acting
+
+TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+STYLE = {"description_width": "170px"}
+FREE = 0  # the dropdown value of "no family in this slot"
+
+
+def parse_time(text: str, field: str) -> time:
+    match = TIME.match(text or "")
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise startgesprek.StartgesprekError("startgesprek.time_invalid", field=field, text=text)
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_breaks(text: str) -> list[tuple[time, time]]:
+    """ "19:00-19:15, 20:30-20:40" → [(19:00, 19:15), (20:30, 20:40)]."""
+    breaks = []
+    for part in filter(None, (p.strip() for p in re.split(r"[,;\n]", text or ""))):
+        if "-" not in part:
+            raise startgesprek.StartgesprekError("startgesprek.break_invalid", field="breaks", text=part)
+        start, end = part.split("-", 1)
+        breaks.append((parse_time(start, "breaks"), parse_time(end, "breaks")))
+    return breaks
+
+
+def student_name(student: dict) -> str:
+    return klassen.full_name(student["roepnaam"], student["tussenvoegsel"], student["achternaam"])
+
+
+class PlanPanel(w.VBox):
+    """Make slots for the class, place families by hand or automatically, download the calendar."""
+
+    def __init__(self, screen: StartgesprekScreen, **kwargs):
+        super().__init__(**kwargs)
+        self.screen = screen
+        self.savebar = SaveBar()
+        self.day = w.DatePicker(description=t("startgesprek.day"), value=date.today(), style=STYLE)
+        self.start = w.Text(description=t("startgesprek.start"), value="17:00", style=STYLE)
+        self.end = w.Text(description=t("startgesprek.end"), value="20:00", style=STYLE)
+        self.minutes = w.BoundedIntText(
+            description=t("startgesprek.minutes"), value=20, min=5, max=120, style=STYLE
+        )
+        self.gap = w.BoundedIntText(description=t("startgesprek.gap"), value=0, min=0, max=60, style=STYLE)
+        self.breaks = w.Text(description=t("startgesprek.breaks"), placeholder="19:00-19:15", style=STYLE)
+        self.location = w.Text(
+            description=t("startgesprek.location"), placeholder=t("startgesprek.location_hint"), style=STYLE
+        )
+        add = w.Button(description=t("startgesprek.add_slots"), icon="plus", button_style="primary")
+        add.on_click(self._on_add)
+        self.auto = w.Button(description=t("startgesprek.auto_assign"), icon="magic")
+        self.auto.on_click(self._on_auto)
+        self.ics = w.Button(description=t("startgesprek.ics"), icon="calendar")
+        self.ics.on_click(self._on_ics)
+        self.download = DownloadLink()
+        self.table = w.VBox()
+        self.summary = w.HTML()
+        form = w.VBox(
+            [
+                w.HTML(
+                    safe_html(
+                        "<h3>{t}</h3><p class='stip-muted'>{h}</p>",
+                        t=t("startgesprek.slots_title"),
+                        h=t("startgesprek.slots_hint"),
+                    )
+                ),
+                self.day,
+                w.HBox([self.start, self.end]),
+                w.HBox([self.minutes, self.gap]),
+                self.breaks,
+                self.location,
+                add,
+            ]
+        )
+        self.children = (
+            form,
+            self.savebar,
+            self.summary,
+            w.HBox([self.auto, self.ics, self.download]),
+            self.table,
+        )
+
+    def refresh(self) -> None:
+        klas_id = self.screen.klas_id
+        self.download.clear()
+        if klas_id is None:
+            self.table.children = ()
+            return
+        with store.transaction() as conn:
+            rows = startgesprek.slots(conn, self.screen.actor, klas_id)
+            students = klassen.class_students(conn, self.screen.actor, klas_id)
+            siblings = {s["id"]: klassen.siblings(conn, self.screen.actor, s["id"]) for s in students}
+            sibling_slots = self._sibling_slots(conn, siblings)
+        planned = {r["student_id"] for r in rows if r["student_id"]}
+        by_id = {s["id"]: s for s in students}
+        self.summary.value = safe_html(
+            "<p>{text}</p>",
+            text=t(
+                "startgesprek.plan_summary", slots=len(rows), planned=len(planned), students=len(students)
+            ),
+        )
+        lines = []
+        for row in rows:
+            options = [(t("startgesprek.free"), FREE)] + [
+                (student_name(s), s["id"])
+                for s in students
+                if s["id"] not in planned or s["id"] == row["student_id"]
+            ]
+            when = row["starts_at"].strftime("%a %d-%m %H:%M") + "–" + row["ends_at"].strftime("%H:%M")
+            choice = w.Dropdown(
+                description=when,
+                options=options,
+                value=row["student_id"] or FREE,
+                style={"description_width": "190px"},
+                layout=w.Layout(width="480px"),
+            )
+            choice.observe(lambda change, slot_id=row["id"]: self._on_choose(change, slot_id), names="value")
+            remove = w.Button(
+                description="",
+                icon="trash",
+                tooltip=t("startgesprek.delete_slot"),
+                layout=w.Layout(width="40px", min_width="40px"),
+            )
+            remove.on_click(lambda b, slot_id=row["id"]: self._on_delete(b, slot_id))
+            notes = self._notes(by_id.get(row["student_id"]), siblings, sibling_slots)
+            lines.append(w.HBox([choice, remove, w.HTML(notes)], layout=w.Layout(align_items="center")))
+        self.table.children = tuple(lines)
+
+    def _sibling_slots(self, conn, siblings) -> dict[int, dict]:
+        from sqlalchemy import select
+
+        from stip.store import tables as T
+
+        ids = {o["id"] for group in siblings.values() for o in group}
+        if not ids:
+            return {}
+        rows = conn.execute(
+            select(T.conversation.c.student_id, T.slot.c.starts_at)
+            .join(T.slot, T.slot.c.id == T.conversation.c.slot_id)
+            .where(T.conversation.c.student_id.in_(ids))
+        ).all()
+        return {r.student_id: r.starts_at for r in rows}
+
+    @staticmethod
+    def _notes(student, siblings, sibling_slots) -> str:
+        if student is None:
+            return ""
+        notes = []
+        if any(g["tolk_nodig"] for g in student["guardians"]):
+            notes.append(
+                safe_html(
+                    '<span class="stip-badge stip-badge--tolk">{text}</span>',
+                    text=t("startgesprek.tolk_badge"),
+                )
+            )
+        for sibling in siblings.get(student["id"], []):
+            moment = sibling_slots.get(sibling["id"])
+            text = t(
+                "startgesprek.sibling_note",
+                naam=f"{sibling['roepnaam']} ({sibling['klas']})",
+                tijd=moment.strftime("%H:%M") if moment else t("startgesprek.not_planned"),
+            )
+            notes.append(safe_html('<span class="stip-muted">{text}</span>', text=text))
+        return " ".join(notes)
+
+    @handled
+    def _on_add(self, button) -> None:
+        from stip import planning
+
+        if self.screen.klas_id is None:
+            raise startgesprek.StartgesprekError("startgesprek.choose_klas")
+        if self.day.value is None:
+            raise startgesprek.StartgesprekError("startgesprek.day_missing", field="day")
+        new = planning.make_slots(
+            self.day.value,
+            parse_time(self.start.value, "start"),
+            parse_time(self.end.value, "end"),
+            self.minutes.value,
+            parse_breaks(self.breaks.value),
+            self.gap.value,
+            None,
+            self.location.value.strip(),
+        )
+        with store.transaction() as conn:
+            count = startgesprek.add_slots(conn, self.screen.actor, self.screen.klas_id, new)
+        self.refresh()
+        self.savebar.info(t("startgesprek.slots_added", count=count))
+
+    @handled
+    def _on_choose(self, change, slot_id: int) -> None:
+        with store.transaction() as conn:
+            old, new = change["old"], change["new"]
+            if old:
+                startgesprek.assign_slot(conn, self.screen.actor, old, None)
+            if new:
+                startgesprek.assign_slot(conn, self.screen.actor, new, slot_id)
+        self.refresh()
+        self.savebar.saved()
+
+    @handled
+    def _on_delete(self, button, slot_id: int) -> None:
+        with store.transaction() as conn:
+            startgesprek.delete_slot(conn, self.screen.actor, slot_id)
+        self.refresh()
+        self.savebar.saved()
+
+    @handled
+    def _on_auto(self, button) -> None:
+        with store.transaction() as conn:
+            result = startgesprek.auto_assign(conn, self.screen.actor, self.screen.klas_id)
+        self.refresh()
+        self.savebar.info(
+            t(
+                "startgesprek.auto_result",
+                placed=len(result.placed),
+                unplaced=len(result.unplaced),
+                adjacent=result.siblings_adjacent,
+            )
+        )
+
+    @handled
+    def _on_ics(self, button) -> None:
+        from stip import agenda
+
+        with store.transaction() as conn:
+            rows = [
+                r for r in startgesprek.slots(conn, self.screen.actor, self.screen.klas_id) if r["student_id"]
+            ]
+            families = {
+                f["id"]: f
+                for f in startgesprek.family_data(conn, self.screen.actor, [r["student_id"] for r in rows])
+            }
+        events = []
+        for row in rows:
+            family = families[row["student_id"]]
+            ouders = ", ".join(
+                g["naam"] + (f" ({t('startgesprek.tolk_badge')})" if g["tolk_nodig"] else "")
+                for g in family["guardians"]
+            )
+            events.append(
+                agenda.CalendarEvent(
+                    uid=f"stip-slot-{row['id']}@stip",
+                    start=row["starts_at"],
+                    end=row["ends_at"],
+                    summary=t("startgesprek.ics_summary", naam=family["naam"], klas=family["klas"]),
+                    description=t(
+                        "startgesprek.ics_description",
+                        naam=family["naam"],
+                        klas=family["klas"],
+                        ouders=ouders or "—",
+                    ),
+                    location=row["location"],
+                )
+            )
+        name = f"startgesprekken-{self.screen.klas_name}.ics"
+        self.download.offer(
+            agenda.to_ics(events, t("startgesprek.ics_calendar", klas=self.screen.klas_name)),
+            name,
+            "text/calendar",
+            t("klassen.download", filename=name),
+        )
+
+
+class StartgesprekScreen(w.VBox):
+    """Class chooser above four tabs: Planning, Uitnodigen, Gesprek, Overzicht."""
+
+    TABS = (
+        "startgesprek.tab_plan",
+        "startgesprek.tab_invite",
+        "startgesprek.tab_talk",
+        "startgesprek.tab_overview",
+    )
+
+    def __init__(self, query: dict[str, str] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("stip-screen")
+        query = urls.query_params() if query is None else query
+        if store.schema_state() != "current":
+            self.children = (
+                w.HTML(safe_html('<p class="stip-error">{text}</p>', text=t("error.schema_behind"))),
+            )
+            return
+        from widgets.startgesprek_invite import InvitePanel
+        from widgets.startgesprek_overview import OverviewPanel
+        from widgets.startgesprek_talk import TalkPanel
+
+        self.actor = acting()
+        with store.transaction() as conn:
+            infos = klassen.klassen(conn, self.actor)
+        self.names = {k.id: k.name for k in infos}
+        wanted = query.get("klas")
+        self.klas = w.Dropdown(
+            description=t("klassen.klas_label"),
+            options=[(k.name, k.id) for k in infos],
+            value=next((k.id for k in infos if k.name == wanted), infos[0].id if infos else None),
+        )
+        empty = w.HTML(safe_html('<p class="stip-notice">{text}</p>', text=t("startgesprek.no_classes")))
+        empty.layout.display = "none" if infos else None
+        self.plan = PlanPanel(self)
+        self.invite = InvitePanel(self)
+        student = int(query["student"]) if query.get("student", "").isdigit() else None
+        self.talk = TalkPanel(self, student)
+        self.overview = OverviewPanel(self)
+        self.tabs = w.Tab(children=(self.plan, self.invite, self.talk, self.overview))
+        self.tabs.titles = tuple(t(key) for key in self.TABS)
+        if student is not None:
+            self.tabs.selected_index = 2
+        self.children = (empty, self.klas, self.tabs)
+        self.klas.observe(self._on_klas, names="value")
+        self.tabs.observe(self._on_tab, names="selected_index")
+        self._panels()[self.tabs.selected_index].refresh()
+
+    @property
+    def klas_id(self) -> int | None:
+        return self.klas.value
+
+    @property
+    def klas_name(self) -> str:
+        return self.names.get(self.klas.value, "")
+
+    def _panels(self):
+        return (self.plan, self.invite, self.talk, self.overview)
+
+    @handled(savebar=None)
+    def _on_klas(self, change) -> None:
+        self._panels()[self.tabs.selected_index].refresh()
+
+    @handled(savebar=None)
+    def _on_tab(self, change) -> None:
+        self._panels()[change["new"]].refresh()
+
+
+def show_startgesprek() -> StartgesprekScreen:
+    return StartgesprekScreen()

@@ -1,0 +1,245 @@
+"""Invite the families: the mentor's template per channel (letter, e-mail, app) with a readability
+indicator, the filled invitation per family (copy, .txt, .eml) and the whole class at once."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from stip import invitations, startgesprek, store, texts
+from stip.i18n import t
+from widgets.components.autosave import AutoSaveForm
+from widgets.components.clipboard import CopyButton
+from widgets.components.download import DownloadLink
+from widgets.components.handled import handled
+from widgets.components.safe import safe_html
+from widgets.components.savebar import SaveBar
+
+CHANNEL_KEYS = {
+    "brief": "startgesprek.channel_brief",
+    "email": "startgesprek.channel_email",
+    "app": "startgesprek.channel_app",
+}
+
+
+class InvitePanel(w.VBox):
+    """Template editor above, one family's invitation and the class's downloads below."""
+
+    def __init__(self, screen, **kwargs):
+        super().__init__(**kwargs)
+        self.screen = screen
+        self.actor = screen.actor
+        self.savebar = SaveBar()
+        self.channel = w.ToggleButtons(options=[(t(k), c) for c, k in CHANNEL_KEYS.items()], value="brief")
+        self.channel.observe(lambda _c: self._load_template(), names="value")
+        self.subject = w.Text(
+            description=t("startgesprek.template_subject"),
+            layout=w.Layout(width="640px"),
+            style={"description_width": "120px"},
+        )
+        self.body = w.Textarea(
+            description=t("startgesprek.template_body"),
+            layout=w.Layout(width="640px", height="320px"),
+            style={"description_width": "120px"},
+        )
+        self.form = AutoSaveForm({"subject": self.subject, "body": self.body}, self._save, self.savebar)
+        self.body.observe(lambda _c: self._show_readability(), names="value")
+        self.readability = w.HTML()
+        reset = w.Button(description=t("startgesprek.template_reset"), icon="undo")
+        reset.on_click(self._on_reset)
+        allowed = " ".join("{" + name + "}" for name in sorted(invitations.allowed()))
+        help_text = w.HTML(
+            safe_html(
+                "<p class='stip-muted'>{text}</p>", text=t("startgesprek.template_help", placeholders=allowed)
+            )
+        )
+        self.family = w.Dropdown(
+            description=t("startgesprek.family"), options=[], layout=w.Layout(width="480px")
+        )
+        self.family.observe(lambda _c: self._show_family(), names="value")
+        self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="260px"))
+        self.copy = CopyButton(t("startgesprek.copy"), t("startgesprek.copied"))
+        self.download = DownloadLink()
+        txt = w.Button(description=t("startgesprek.download_txt"), icon="download")
+        eml = w.Button(description=t("startgesprek.download_eml"), icon="envelope")
+        invited = w.Button(description=t("startgesprek.mark_invited"), icon="check")
+        class_txt = w.Button(description=t("startgesprek.class_txt"), icon="download")
+        class_zip = w.Button(description=t("startgesprek.class_eml"), icon="file-archive-o")
+        class_invited = w.Button(description=t("startgesprek.class_invited"), icon="check-square-o")
+        txt.on_click(self._on_txt)
+        eml.on_click(self._on_eml)
+        invited.on_click(self._on_invited)
+        class_txt.on_click(self._on_class_txt)
+        class_zip.on_click(self._on_class_zip)
+        class_invited.on_click(self._on_class_invited)
+        self.children = (
+            w.HTML(
+                safe_html(
+                    "<h3>{t}</h3><p class='stip-muted'>{h}</p>",
+                    t=t("startgesprek.invite_title"),
+                    h=t("startgesprek.invite_hint"),
+                )
+            ),
+            self.channel,
+            self.form,
+            self.readability,
+            w.HBox([reset]),
+            help_text,
+            self.savebar,
+            w.HTML(safe_html("<h4>{t}</h4>", t=t("startgesprek.family_title"))),
+            self.family,
+            self.preview,
+            w.HBox(
+                [self.copy, txt, eml, invited], layout=w.Layout(align_items="center", flex_flow="row wrap")
+            ),
+            w.HTML(safe_html("<h4>{t}</h4>", t=t("startgesprek.class_title"))),
+            w.HBox([class_txt, class_zip, class_invited], layout=w.Layout(flex_flow="row wrap")),
+            self.download,
+        )
+
+    def refresh(self) -> None:
+        from stip import klassen
+
+        self._load_template()
+        if self.screen.klas_id is None:
+            self.family.options = []
+            return
+        with store.transaction() as conn:
+            students = klassen.class_students(conn, self.actor, self.screen.klas_id)
+        keep = self.family.value
+        self.family.options = [
+            (klassen.full_name(s["roepnaam"], s["tussenvoegsel"], s["achternaam"]), s["id"]) for s in students
+        ]
+        ids = [s["id"] for s in students]
+        self.family.value = keep if keep in ids else (ids[0] if ids else None)
+        self._show_family()
+
+    def _load_template(self) -> None:
+        with store.transaction() as conn:
+            self.template = invitations.get_template(conn, self.actor, self.channel.value)
+        self.form.load({"subject": self.template["subject"], "body": self.template["body"]})
+        self.subject.layout.display = "none" if self.channel.value == "app" else None
+        self._show_readability()
+        self._show_family()
+
+    def _save(self, changes: dict) -> bool:
+        values = self.form.values()
+        with store.transaction() as conn:
+            version = invitations.save_template(
+                conn,
+                self.actor,
+                self.channel.value,
+                values["subject"],
+                values["body"],
+                self.template["version"],
+            )
+        self.template = {**values, "version": version, "custom": True}
+        self._show_family()
+        return True
+
+    def _show_readability(self) -> None:
+        report = texts.readability(self.body.value)
+        css = "stip-muted" if report.level == "B1" else "stip-warning"
+        extra = ""
+        if report.jargon:
+            extra = safe_html(
+                "<br>{text}",
+                text=t(
+                    "startgesprek.jargon",
+                    words=", ".join(f"{word} ({meaning})" for word, meaning in report.jargon),
+                ),
+            )
+        self.readability.value = (
+            safe_html('<p class="{css}">{text}', css=css, text=texts.readability_summary(report))
+            + extra
+            + "</p>"
+        )
+
+    def _families(self, ids: list[int]) -> list[dict]:
+        with store.transaction() as conn:
+            return startgesprek.family_data(conn, self.actor, ids)
+
+    def _render(self, family: dict) -> list[dict]:
+        template = {"subject": self.subject.value, "body": self.body.value}
+        if self.channel.value == "app":
+            template["subject"] = ""
+        return invitations.render(
+            template, family, t("startgesprek.not_planned"), t("startgesprek.the_mentor")
+        )
+
+    @handled
+    def _show_family(self) -> None:
+        if not getattr(self, "family", None) or self.family.value is None:
+            return
+        rendered = self._render(self._families([self.family.value])[0])
+        text = "\n\n---\n\n".join(invitations.as_text(i) for i in rendered)
+        self.preview.value = text
+        self.copy.set_text(text)
+
+    @handled
+    def _on_reset(self, button) -> None:
+        with store.transaction() as conn:
+            invitations.reset_template(conn, self.actor, self.channel.value)
+        self._load_template()
+        self.savebar.info(t("startgesprek.template_restored"))
+
+    def _offer(self, data: bytes, name: str, mime: str) -> None:
+        self.download.offer(data, name, mime, t("klassen.download", filename=name))
+
+    @handled
+    def _on_txt(self, button) -> None:
+        family = self._families([self.family.value])[0]
+        self._offer(self.preview.value.encode("utf-8"), f"uitnodiging-{family['roepnaam']}.txt", "text/plain")
+
+    @handled
+    def _on_eml(self, button) -> None:
+        family = self._families([self.family.value])[0]
+        rendered = self._render(family)
+        if len(rendered) == 1:
+            self._offer(
+                invitations.as_eml(rendered[0], family["mentor_email"]),
+                f"uitnodiging-{family['roepnaam']}.eml",
+                "message/rfc822",
+            )
+        else:
+            items = [(f"{family['roepnaam']}-{r['names']}", r) for r in rendered]
+            self._offer(
+                invitations.class_zip(items, family["mentor_email"]),
+                f"uitnodigingen-{family['roepnaam']}.zip",
+                "application/zip",
+            )
+
+    def _class(self) -> list[dict]:
+        return self._families([value for _label, value in self.family.options])
+
+    @handled
+    def _on_class_txt(self, button) -> None:
+        parts = [invitations.as_text(i) for f in self._class() for i in self._render(f)]
+        self._offer(
+            "\n\n=====\n\n".join(parts).encode("utf-8"),
+            f"uitnodigingen-{self.screen.klas_name}.txt",
+            "text/plain",
+        )
+
+    @handled
+    def _on_class_zip(self, button) -> None:
+        families = self._class()
+        items = [(f["naam"], i) for f in families for i in self._render(f)]
+        sender = families[0]["mentor_email"] if families else ""
+        self._offer(
+            invitations.class_zip(items, sender),
+            f"uitnodigingen-{self.screen.klas_name}.zip",
+            "application/zip",
+        )
+
+    def _mark(self, ids: list[int]) -> None:
+        with store.transaction() as conn:
+            startgesprek.mark_invited(conn, self.actor, ids, self.channel.value)
+        self.savebar.info(t("startgesprek.invited_marked", count=len(ids)))
+
+    @handled
+    def _on_invited(self, button) -> None:
+        self._mark([self.family.value])
+
+    @handled
+    def _on_class_invited(self, button) -> None:
+        self._mark([value for _label, value in self.family.options])
