@@ -46,9 +46,9 @@ def cli_page() -> str:
 def import_page() -> str:
     from stip.imports import ALIASES
 
-    rows = [
-        f"| `{field}` | {', '.join(f'`{alias}`' for alias in aliases)} |" for field, aliases in ALIASES.items()
-    ]
+    rows = []
+    for field, aliases in ALIASES.items():
+        rows.append(f"| `{field}` | {', '.join(f'`{alias}`' for alias in aliases)} |")
     return IMPORT_HEAD + "\n".join(rows) + "\n"
 
 
