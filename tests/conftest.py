@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from stip import schools, store
+
+# Property tests explore the same examples on every run: CI stays reproducible, failures repeatable.
+settings.register_profile("stip", derandomize=True, database=None)
+settings.load_profile("stip")
 
 
 @pytest.fixture

@@ -48,6 +48,12 @@ def class_table(states: list[dict]) -> str:
     return f'<table class="stip-table"><thead>{head}</thead><tbody>{rows}</tbody></table>'
 
 
+def student_option(state: dict) -> str:
+    """ "Yousef Alkhatib — concept" for the student dropdown."""
+    name = klassen.full_name(state["roepnaam"], state["tussenvoegsel"], state["achternaam"])
+    return f"{name} — {t(STATE_KEYS[state['gouden_mail']])}"
+
+
 class GoudenMailScreen(w.VBox):
     """Class and its states on top; one student's gouden mail below."""
 
@@ -76,6 +82,10 @@ class GoudenMailScreen(w.VBox):
             description=t("klassen.klas_label"), options=[(k.name, k.id) for k in infos], value=first
         )
         self.table = w.HTML()
+        self.summary = w.HTML()
+        self.whole_class = w.Accordion(
+            children=(self.table,), titles=(t("gouden_mail.whole_class"),), selected_index=None
+        )
         self.student = w.Dropdown(
             description=t("startgesprek.student"), options=[], layout=w.Layout(width="420px")
         )
@@ -83,7 +93,15 @@ class GoudenMailScreen(w.VBox):
         self.student_id: int | None = None
         empty = w.HTML(safe_html('<p class="stip-notice">{text}</p>', text=t("startgesprek.no_classes")))
         empty.layout.display = "none" if infos else None
-        self.children = (empty, self.klas, self.table, self.student, self.savebar, self.body)
+        self.children = (
+            empty,
+            self.klas,
+            self.summary,
+            self.whole_class,
+            self.student,
+            self.savebar,
+            self.body,
+        )
         self.klas.observe(self._on_klas, names="value")
         self.student.observe(self._on_student, names="value")
         self.wanted = wanted
@@ -94,18 +112,30 @@ class GoudenMailScreen(w.VBox):
             return
         with store.transaction() as conn:
             states = gouden_mail.class_states(conn, self.actor, self.klas.value)
-        self.table.value = class_table(states)
+        self.show_states(states)
         keep = self.wanted or self.student.value
         self.wanted = None
         ids = [s["id"] for s in states]
         with self.hold_trait_notifications():
-            self.student.options = [
-                (klassen.full_name(s["roepnaam"], s["tussenvoegsel"], s["achternaam"]), s["id"])
-                for s in states
-            ]
+            self.student.options = [(student_option(s), s["id"]) for s in states]
             self.student.value = keep if keep in ids else (ids[0] if ids else None)
         if self.student.value != self.student_id:
             self.show(self.student.value)
+
+    def show_states(self, states: list[dict]) -> None:
+        self.table.value = class_table(states)
+        counts = {key: sum(s["gouden_mail"] == key for s in states) for key in STATE_KEYS}
+        self.summary.value = safe_html(
+            "<p>{text}</p>",
+            text=t(
+                "gouden_mail.class_summary",
+                sent=counts["verstuurd"],
+                ready=counts["klaar"],
+                concept=counts["concept"],
+                none=counts[""],
+                total=len(states),
+            ),
+        )
 
     @handled
     def _on_klas(self, change) -> None:
@@ -250,7 +280,11 @@ class GoudenMailScreen(w.VBox):
         self._show_preview()
         self.savebar.saved()
         with store.transaction() as conn:
-            self.table.value = class_table(gouden_mail.class_states(conn, self.actor, self.klas.value))
+            states = gouden_mail.class_states(conn, self.actor, self.klas.value)
+        self.show_states(states)
+        with self.hold_trait_notifications():
+            self.student.options = [(student_option(s), s["id"]) for s in states]
+            self.student.value = self.student_id
 
 
 def show_gouden_mail() -> GoudenMailScreen:

@@ -7,7 +7,7 @@ works on that class and reads everything from the database when it is shown.
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 
 import ipywidgets as w
 
@@ -20,8 +20,9 @@ from widgets.components.savebar import SaveBar
 from widgets.klassen import acting
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-STYLE = {"description_width": "170px"}
+STYLE = {"description_width": "190px"}
 FREE = 0  # the dropdown value of "no family in this slot"
+DAYS_SHORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 def parse_time(text: str, field: str) -> time:
@@ -42,6 +43,11 @@ def parse_breaks(text: str) -> list[tuple[time, time]]:
     return breaks
 
 
+def slot_label(start: datetime, end: datetime) -> str:
+    """ "di 8-9 17:00–17:20" (Dutch weekday, whatever the server's locale)."""
+    return f"{DAYS_SHORT[start.weekday()]} {start.day}-{start.month} {start:%H:%M}–{end:%H:%M}"
+
+
 def student_name(student: dict) -> str:
     return klassen.full_name(student["roepnaam"], student["tussenvoegsel"], student["achternaam"])
 
@@ -53,7 +59,9 @@ class PlanPanel(w.VBox):
         super().__init__(**kwargs)
         self.screen = screen
         self.savebar = SaveBar()
-        self.day = w.DatePicker(description=t("startgesprek.day"), value=date.today(), style=STYLE)
+        self.day = w.DatePicker(
+            description=t("startgesprek.day"), value=date.today(), style=STYLE, layout=w.Layout(width="360px")
+        )
         self.start = w.Text(description=t("startgesprek.start"), value="17:00", style=STYLE)
         self.end = w.Text(description=t("startgesprek.end"), value="20:00", style=STYLE)
         self.minutes = w.BoundedIntText(
@@ -124,7 +132,7 @@ class PlanPanel(w.VBox):
                 for s in students
                 if s["id"] not in planned or s["id"] == row["student_id"]
             ]
-            when = row["starts_at"].strftime("%a %d-%m %H:%M") + "–" + row["ends_at"].strftime("%H:%M")
+            when = slot_label(row["starts_at"], row["ends_at"])
             choice = w.Dropdown(
                 description=when,
                 options=options,

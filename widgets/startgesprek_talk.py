@@ -15,7 +15,8 @@ from widgets.components.savebar import SaveBar
 
 WIDE = w.Layout(width="560px")
 TEXTAREA = w.Layout(width="560px", height="80px")
-STYLE = {"description_width": "200px"}
+STYLE = {"description_width": "220px"}
+DATE = w.Layout(width="390px")
 
 
 def choices(field: str) -> list[tuple[str, str]]:
@@ -162,7 +163,7 @@ class TalkPanel(w.VBox):
     def _talk_form(self, talk: dict, family: dict) -> w.VBox:
         present = talk["present"] or {}
         fields = {
-            "held_on": w.DatePicker(description=t("startgesprek.held_on"), style=STYLE),
+            "held_on": w.DatePicker(description=t("startgesprek.held_on"), style=STYLE, layout=DATE),
             "present_student": w.Checkbox(
                 description=t("startgesprek.present_student", naam=family["roepnaam"]), indent=False
             ),
@@ -244,7 +245,7 @@ class TalkPanel(w.VBox):
             layout=WIDE,
             options=choices("initiatief"),
         )
-        fields["review_on"] = w.DatePicker(description=t("startgesprek.review_on"), style=STYLE)
+        fields["review_on"] = w.DatePicker(description=t("startgesprek.review_on"), style=STYLE, layout=DATE)
         self.plan_form = AutoSaveForm(fields, self._save_plan, self.savebar)
         if plan:
             values = {f"vorm_{i}": vorm in plan["vormen"] for i, vorm in enumerate(startgesprek.VORMEN)}

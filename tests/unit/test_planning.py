@@ -273,9 +273,19 @@ def planning_input(draw):
     pairs = draw(st.lists(st.tuples(st.sampled_from(students), st.sampled_from(students)), max_size=12))
     families = families_with([(a, b) for a, b in pairs if a != b], mentor_of)
     fixed: dict[int, Slot] = {}
+    siblings_of = {f.student: f.siblings for f in families}
     for student in draw(st.lists(st.sampled_from(students), max_size=3, unique=True)):
         allowed = [s for s in slots if s.mentor in (None, mentor_of[student]) or mentor_of[student] is None]
-        free = [s for s in allowed if s not in fixed.values()]
+        # A hand-made plan never puts two siblings at the same time (fixed placements are kept as given).
+        taken = [fixed[o] for o in siblings_of.get(student, ()) if o in fixed]
+        free = [
+            s
+            for s in allowed
+            if s not in fixed.values()
+            and not any(
+                s.start < o.end and o.start < s.end and s.start.date() == o.start.date() for o in taken
+            )
+        ]
         if free:
             fixed[student] = draw(st.sampled_from(free))
     return families, slots, fixed
