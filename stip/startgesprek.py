@@ -226,9 +226,9 @@ def auto_assign(conn: Connection, actor: Actor, klas_id: int):
                 fixed[sibling] = as_slot(row)
                 families.append(planning.Family(sibling, row["mentor_id"], frozenset({student["id"]})))
     result = planning.assign(families, [*slot_ids, *fixed.values()], fixed)
+    result.placed = {s: slot for s, slot in result.placed.items() if s not in fixed}  # not the anchors
     for student_id, slot in result.placed.items():
-        if student_id not in fixed:
-            assign_slot(conn, actor, student_id, slot_ids[slot])
+        assign_slot(conn, actor, student_id, slot_ids[slot])
     return result
 
 

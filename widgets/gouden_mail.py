@@ -147,6 +147,8 @@ class GoudenMailScreen(w.VBox):
             self.show(change["new"])
 
     def show(self, student_id: int | None) -> None:
+        if student_id != self.student_id and self.body.children:
+            self.form.flush()  # what was typed belongs to the student shown so far, not to the next one
         self.student_id = student_id
         self.savebar.reset()
         if student_id is None:

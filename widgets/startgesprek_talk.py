@@ -140,6 +140,11 @@ class TalkPanel(w.VBox):
             self.show(change["new"])
 
     def show(self, student_id: int | None) -> None:
+        if student_id != self.student_id and self.body.children:
+            # Save what was typed for the student shown so far; a pending timer would store it on the next.
+            rows = [row.form for row in self.afspraken.children]
+            for form in (self.talk_form, self.plan_form, self.wishes_form, *rows):
+                form.flush()
         self.student_id = student_id
         self.savebar.reset()
         if student_id is None:

@@ -12,14 +12,14 @@ import email
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from email import policy
 
 import ipywidgets as w
 import pytest
 from sqlalchemy import func, select
 
-from stip import gouden_mail, invitations, startgesprek, store
+from stip import gouden_mail, invitations, planning, startgesprek, store
 from stip.i18n import t
 from stip.store import tables as T
 from widgets.gouden_mail import GoudenMailScreen
@@ -63,6 +63,10 @@ def student_id(roepnaam: str, achternaam: str) -> int:
 def klas_id(name: str) -> int:
     with store.transaction() as conn:
         return conn.execute(select(T.klas.c.id).where(T.klas.c.name == name)).scalar_one()
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(DAY, time(hour, minute))
 
 
 def count(table) -> int:
@@ -148,6 +152,26 @@ def test_plan_panel_makes_slots_places_families_and_offers_the_calendar(demo_sch
     events = icalendar.Calendar.from_ical(data).walk("VEVENT")
     assert len(events) == 5
     assert "Startgesprek Yousef Alkhatib (1A)" in [str(e["SUMMARY"]) for e in events]
+
+
+def test_auto_assign_counts_the_families_of_this_class_and_notes_siblings(demo_school, actor):
+    nora, yassin = student_id("Nora", "Amrani"), student_id("Yassin", "Amrani")
+    kid_2b = klas_id("2B")
+    with store.transaction() as conn:  # Nora (2B) is planned at 17:00 with her own mentor
+        mentor = conn.execute(select(T.klas.c.mentor_id).where(T.klas.c.id == kid_2b)).scalar_one()
+        startgesprek.add_slots(conn, actor, kid_2b, [planning.Slot(at(17), at(17, 15), mentor)])
+        startgesprek.assign_slot(conn, actor, nora, startgesprek.slots(conn, actor, kid_2b)[0]["id"])
+    panel = StartgesprekScreen(query={"klas": "1A"}).plan
+    panel.minutes.value = 15
+    plan_slots(panel, start="16:30", end="17:30", breaks="")
+    button(panel, t("startgesprek.auto_assign")).click()
+    # Four 1A families in four slots; Nora, the anchor in 2B, is not counted as placed.
+    assert panel.savebar.text == t("startgesprek.auto_result", placed=4, unplaced=22, adjacent=1)
+    assert "4 gesprekstijden, 4 van de 26 gezinnen ingepland." in panel.summary.value
+    assert conversation(yassin)["slot_id"] is not None
+    line = next(line for line in panel.table.children if line.children[0].value == yassin)
+    assert line.children[0].description in ("di 9-9 16:45–17:00", "di 9-9 17:15–17:30")
+    assert "broer/zus Nora (2B): 17:00" in line.children[2].value
 
 
 def test_plan_panel_bad_time_shows_a_dutch_message_and_stores_nothing(demo_school, actor):
@@ -274,6 +298,41 @@ def test_talk_panel_records_the_talk_and_shows_it_after_a_reload(demo_school, ac
         "buddy": "wil hulp",
     }
     assert not talk.savebar.dirty and talk.savebar.text == ""
+
+
+def test_switching_student_saves_pending_edits_on_the_student_they_were_typed_for(demo_school, actor):
+    """A bug found here: a pending autosave (the timer fires about a second after typing) ran after the
+    mentor chose another student, and stored the text on that other student."""
+    screen = StartgesprekScreen(query={"klas": "1A"})
+    screen.tabs.selected_index = 2
+    talk = screen.talk
+    yousef, lotte = student_id("Yousef", "Alkhatib"), student_id("Lotte", "Bakker")
+    old_talk, old_plan = talk.talk_form, talk.plan_form
+    old_talk.fields["shared_goal"].value = "Het doel van Yousef"
+    old_plan.fields["momenten"].value = "na rapport 1"
+    button(talk.body, t("startgesprek.afspraak_add")).click()
+    old_row = talk.afspraken.children[-1].form
+    old_row.fields["wat"].value = "Afspraak met Yousef"
+    talk.student.value = lotte  # before the timer fired
+    for form in (old_talk, old_plan, old_row):
+        form.flush()  # what the timer would do a moment later: nothing left to save
+    assert conversation(yousef)["shared_goal"] == "Het doel van Yousef"
+    assert conversation(lotte)["shared_goal"] == ""
+    with store.transaction() as conn:
+        assert startgesprek.get_plan(conn, actor, yousef)["momenten"] == "na rapport 1"
+        assert startgesprek.get_plan(conn, actor, lotte) is None
+        assert [a["wat"] for a in startgesprek.afspraken(conn, actor, yousef)] == ["Afspraak met Yousef"]
+        assert startgesprek.afspraken(conn, actor, lotte) == []
+    assert talk.talk_form.values()["shared_goal"] == ""
+
+    mail = GoudenMailScreen(query={"klas": "1A"})
+    old = mail.form
+    old.fields["positief"].value = "Over Yousef"
+    mail.student.value = lotte
+    old.flush()
+    with store.transaction() as conn:
+        assert gouden_mail.get(conn, actor, yousef)["positief"] == "Over Yousef"
+        assert gouden_mail.get(conn, actor, lotte) is None
 
 
 def test_talk_panel_offers_the_sheet_as_html_and_pdf(demo_school, actor):
