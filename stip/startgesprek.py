@@ -529,3 +529,21 @@ def family_data(conn: Connection, actor: Actor, student_ids: list[int]) -> list[
             }
         )
     return result
+
+
+def states(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """This year's startgesprek row per student (only students that have one)."""
+    if not student_ids:
+        return {}
+    rows = (
+        conn.execute(
+            select(T.conversation).where(
+                T.conversation.c.student_id.in_(student_ids),
+                T.conversation.c.kind == KIND,
+                T.conversation.c.school_year_id == _year(conn, actor),
+            )
+        )
+        .mappings()
+        .all()
+    )
+    return {r["student_id"]: dict(r) for r in rows}

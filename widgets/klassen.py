@@ -11,7 +11,7 @@ from datetime import date
 
 import ipywidgets as w
 
-from stip import klassen, schools, store, urls
+from stip import klassen, schools, startgesprek, store, urls
 from stip.i18n import t
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
@@ -50,7 +50,7 @@ def language_cell(guardians: list[dict]) -> str:
     return "<br>".join(dict.fromkeys(parts)) or "Nederlands"
 
 
-def class_table(students: list[dict]) -> str:
+def class_table(students: list[dict], talks: dict[int, dict] | None = None) -> str:
     """The class as an HTML table; every value escaped; each name links to that student."""
     head = "".join(
         f"<th scope='col'>{safe(t(key))}</th>"
@@ -62,6 +62,7 @@ def class_table(students: list[dict]) -> str:
             "klassen.col_last_contact",
         )
     )
+    talks = talks or {}
     rows = []
     for s in students:
         name = safe_html(
@@ -77,9 +78,17 @@ def class_table(students: list[dict]) -> str:
             )
         rows.append(
             f"<tr><td>{name}</td><td>{guardian_lines(s['guardians'])}</td>"
-            f"<td>{language_cell(s['guardians'])}</td><td>—</td><td>—</td></tr>"
+            f"<td>{language_cell(s['guardians'])}</td><td>{talk_cell(talks.get(s['id']))}</td><td>—</td></tr>"
         )
     return f'<table class="stip-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def talk_cell(talk: dict | None) -> str:
+    """The startgesprek state of one student, linked to the talk when there is one."""
+    text = t(startgesprek.state_label_key(talk))
+    if talk and talk.get("held_on"):
+        text += f" ({format_date(talk['held_on'])})"
+    return safe(text)
 
 
 class ClassPanel(w.VBox):
@@ -132,6 +141,7 @@ class ClassPanel(w.VBox):
             return
         with store.transaction() as conn:
             students = klassen.class_students(conn, self.actor, self.klas.value)
+            talks = startgesprek.states(conn, self.actor, [s["id"] for s in students])
             info = next(k for k in klassen.klassen(conn, self.actor) if k.id == self.klas.value)
         tolk = sum(any(g["tolk_nodig"] for g in s["guardians"]) for s in students)
         self.summary.value = safe_html(
@@ -144,7 +154,7 @@ class ClassPanel(w.VBox):
                 tolk=tolk,
             ),
         )
-        self.table.value = class_table(students)
+        self.table.value = class_table(students, talks)
 
     def _export(self, kind: str) -> None:
         from stip import exports
