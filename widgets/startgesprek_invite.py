@@ -30,7 +30,8 @@ class InvitePanel(w.VBox):
         self.actor = screen.actor
         self.savebar = SaveBar()
         self.channel = w.ToggleButtons(options=[(t(k), c) for c, k in CHANNEL_KEYS.items()], value="brief")
-        self.channel.observe(lambda _c: self._load_template(), names="value")
+        self.channel.observe(self._on_channel, names="value")
+        self.shown_channel = self.channel.value  # the channel whose template the fields hold
         self.subject = w.Text(
             description=t("startgesprek.template_subject"),
             layout=w.Layout(width="640px"),
@@ -113,7 +114,13 @@ class InvitePanel(w.VBox):
         self.family.value = keep if keep in ids else (ids[0] if ids else None)
         self._show_family()
 
+    @handled
+    def _on_channel(self, change) -> None:
+        self.form.flush()  # pending edits belong to the channel shown so far
+        self._load_template()
+
     def _load_template(self) -> None:
+        self.shown_channel = self.channel.value
         with store.transaction() as conn:
             self.template = invitations.get_template(conn, self.actor, self.channel.value)
         self.form.load({"subject": self.template["subject"], "body": self.template["body"]})
@@ -127,7 +134,7 @@ class InvitePanel(w.VBox):
             version = invitations.save_template(
                 conn,
                 self.actor,
-                self.channel.value,
+                self.shown_channel,
                 values["subject"],
                 values["body"],
                 self.template["version"],

@@ -12,7 +12,8 @@ from stip.store import VersionConflict
 from stip.store import tables as T
 
 HEADER = (
-    "leerlingnummer;roepnaam;tussenvoegsel;achternaam;klas;ouder1_naam;ouder1_email;ouder2_naam;ouder2_email\n"
+    "leerlingnummer;roepnaam;tussenvoegsel;achternaam;klas;"
+    "ouder1_naam;ouder1_email;ouder2_naam;ouder2_email\n"
 )
 
 
