@@ -15,6 +15,7 @@ from stip import klassen, schools, startgesprek, store, urls
 from stip.i18n import t
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
+from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.safe import safe, safe_html
 from widgets.components.savebar import SaveBar
 
@@ -195,27 +196,60 @@ class KlassenScreen(w.VBox):
                 w.HTML(safe_html('<p class="stip-error">{text}</p>', text=t("error.schema_behind"))),
             )
             return
-        from widgets.klassen_import import ImportPanel
-        from widgets.privacy_panel import PrivacyPanel
-        from widgets.student_edit import StudentPanel
-
         self.actor = acting()
-        self.class_panel = ClassPanel(self.actor, query.get("klas"))
-        self.import_panel = ImportPanel(self.actor, on_imported=self._on_imported)
+        self.query = query
         student_id = int(query["student"]) if query.get("student", "").isdigit() else None
-        self.student_panel = StudentPanel(self.actor, student_id, on_changed=self.class_panel.refresh)
-        self.privacy_panel = PrivacyPanel(self.actor)
-        self.tabs = w.Tab(
-            children=(self.class_panel, self.import_panel, self.student_panel, self.privacy_panel)
+        self.student_id = student_id
+        builders = (self._build_class, self._build_import, self._build_student, self._build_privacy)
+        self.tabs = LazyTabs(
+            [t(key) for key in self.TABS], builders, selected=2 if student_id is not None else 0
         )
-        self.tabs.titles = tuple(t(key) for key in self.TABS)
-        if student_id is not None:
-            self.tabs.selected_index = 2
         self.children = (self.tabs,)
 
+    # Panels are built when their tab is first shown (or first used from code).
+    @property
+    def class_panel(self) -> ClassPanel:
+        return self.tabs.panel(0)
+
+    @property
+    def import_panel(self):
+        return self.tabs.panel(1)
+
+    @property
+    def student_panel(self):
+        return self.tabs.panel(2)
+
+    @property
+    def privacy_panel(self):
+        return self.tabs.panel(3)
+
+    def _build_class(self) -> ClassPanel:
+        return ClassPanel(self.actor, self.query.get("klas"))
+
+    def _build_import(self):
+        from widgets.klassen_import import ImportPanel
+
+        return ImportPanel(self.actor, on_imported=self._on_imported)
+
+    def _build_student(self):
+        from widgets.student_edit import StudentPanel
+
+        return StudentPanel(self.actor, self.student_id, on_changed=self._on_student_changed)
+
+    def _build_privacy(self):
+        from widgets.privacy_panel import PrivacyPanel
+
+        return PrivacyPanel(self.actor)
+
+    def _on_student_changed(self) -> None:
+        if self.tabs.is_built(0):
+            self.class_panel.refresh()
+
     def _on_imported(self) -> None:
-        self.class_panel.refresh()
-        self.student_panel.refresh_options()
+        if self.tabs.is_built(0):
+            self.class_panel.refresh()
+        if self.tabs.is_built(2):
+            self.student_panel.refresh_options()
 
 
 def show_klassen() -> KlassenScreen:

@@ -15,6 +15,7 @@ from stip import klassen, startgesprek, store, urls
 from stip.i18n import t
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
+from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
 from widgets.klassen import acting
@@ -306,10 +307,6 @@ class StartgesprekScreen(w.VBox):
                 w.HTML(safe_html('<p class="stip-error">{text}</p>', text=t("error.schema_behind"))),
             )
             return
-        from widgets.startgesprek_invite import InvitePanel
-        from widgets.startgesprek_overview import OverviewPanel
-        from widgets.startgesprek_talk import TalkPanel
-
         self.actor = acting()
         with store.transaction() as conn:
             infos = klassen.klassen(conn, self.actor)
@@ -322,19 +319,38 @@ class StartgesprekScreen(w.VBox):
         )
         empty = w.HTML(safe_html('<p class="stip-notice">{text}</p>', text=t("startgesprek.no_classes")))
         empty.layout.display = "none" if infos else None
-        self.plan = PlanPanel(self)
-        self.invite = InvitePanel(self)
-        student = int(query["student"]) if query.get("student", "").isdigit() else None
-        self.talk = TalkPanel(self, student)
-        self.overview = OverviewPanel(self)
-        self.tabs = w.Tab(children=(self.plan, self.invite, self.talk, self.overview))
-        self.tabs.titles = tuple(t(key) for key in self.TABS)
-        if student is not None:
-            self.tabs.selected_index = 2
+        self.student_query = int(query["student"]) if query.get("student", "").isdigit() else None
+        builders = (self._build_plan, self._build_invite, self._build_talk, self._build_overview)
+        selected = 2 if self.student_query is not None else 0
+        self.tabs = LazyTabs([t(key) for key in self.TABS], builders, selected=selected)
         self.children = (empty, self.klas, self.tabs)
         self.klas.observe(self._on_klas, names="value")
         self.tabs.observe(self._on_tab, names="selected_index")
-        self._panels()[self.tabs.selected_index].refresh()
+        self.tabs.panel(selected).refresh()
+
+    # Panels are built when their tab is first shown (or first used from code).
+    plan = property(lambda self: self.tabs.panel(0))
+    invite = property(lambda self: self.tabs.panel(1))
+    talk = property(lambda self: self.tabs.panel(2))
+    overview = property(lambda self: self.tabs.panel(3))
+
+    def _build_plan(self):
+        return PlanPanel(self)
+
+    def _build_invite(self):
+        from widgets.startgesprek_invite import InvitePanel
+
+        return InvitePanel(self)
+
+    def _build_talk(self):
+        from widgets.startgesprek_talk import TalkPanel
+
+        return TalkPanel(self, self.student_query)
+
+    def _build_overview(self):
+        from widgets.startgesprek_overview import OverviewPanel
+
+        return OverviewPanel(self)
 
     @property
     def klas_id(self) -> int | None:
@@ -344,16 +360,13 @@ class StartgesprekScreen(w.VBox):
     def klas_name(self) -> str:
         return self.names.get(self.klas.value, "")
 
-    def _panels(self):
-        return (self.plan, self.invite, self.talk, self.overview)
-
     @handled(savebar=None)
     def _on_klas(self, change) -> None:
-        self._panels()[self.tabs.selected_index].refresh()
+        self.tabs.panel(self.tabs.selected_index).refresh()
 
     @handled(savebar=None)
     def _on_tab(self, change) -> None:
-        self._panels()[change["new"]].refresh()
+        self.tabs.panel(change["new"]).refresh()
 
 
 def show_startgesprek() -> StartgesprekScreen:

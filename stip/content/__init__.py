@@ -19,5 +19,6 @@ def load(name: str, language: str | None = None) -> dict[str, Any]:
     for lang in (language or config.language(), "nl"):
         path = HERE / lang / f"{name}.yaml"
         if path.exists():
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: faster
+            return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     raise FileNotFoundError(name)

@@ -1,0 +1,42 @@
+"""Tabs whose panels are built the first time they are shown (fewer widgets and less memory at page load).
+
+`LazyTabs(titles, builders, selected)`: `builders[i]()` returns the panel of tab i; `panel(i)` builds it
+on demand (also from code and tests), and selecting a tab builds it. Until then a tab holds an empty box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import ipywidgets as w
+
+__all__ = ["LazyTabs"]
+
+
+class LazyTabs(w.Tab):
+    def __init__(
+        self, titles: Sequence[str], builders: Sequence[Callable[[], w.Widget]], selected: int = 0, **kwargs
+    ):
+        self._builders = list(builders)
+        self._built: dict[int, w.Widget] = {}
+        super().__init__(children=tuple(w.VBox() for _ in builders), **kwargs)
+        self.titles = tuple(titles)
+        self.panel(selected)
+        self.selected_index = selected
+        self.observe(self._on_select, names="selected_index")
+
+    def panel(self, index: int) -> w.Widget:
+        """The panel of tab `index`, built now if it was not yet."""
+        if index not in self._built:
+            self._built[index] = self._builders[index]()
+            children = list(self.children)
+            children[index] = self._built[index]
+            self.children = tuple(children)
+        return self._built[index]
+
+    def is_built(self, index: int) -> bool:
+        return index in self._built
+
+    def _on_select(self, change) -> None:
+        if change["new"] is not None:
+            self.panel(change["new"])
