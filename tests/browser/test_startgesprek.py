@@ -132,3 +132,38 @@ def test_startgesprek_season_from_slots_to_recorded_goal(page, stip_server, demo
         afspraak = conn.execute(select(T.afspraak).where(T.afspraak.c.student_id == student_id)).one()
     assert talk.held_on == date.today() and talk.collective_info == "ja"
     assert talk.present["student"] is True and afspraak.wie == "mentor en Yousef"
+
+
+def test_invitation_edit_copy_and_download(page, stip_server, demo_school, context):
+    import email
+    import zipfile
+
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stip_server)
+    page.goto(f"{stip_server}/voila/render/Startgesprek.ipynb?klas=1A")
+    page.get_by_role("tab", name="Uitnodigen").click()
+    page.get_by_role("button", name="E-mail", exact=True).click()
+    body = page.get_by_label("Tekst", exact=True)
+    expect(body).to_have_value(re.compile("Beste {ouders}"))
+    body.fill("Beste {ouders} en {roepnaam},\n\nWelkom op het startgesprek met het OPP erbij.\n\n{mentor}")
+    expect(page.get_by_text(re.compile("Schooltaal die ouders misschien niet kennen: .*OPP"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Opgeslagen om \d\d:\d\d"))).to_be_visible()
+
+    preview = page.locator("textarea[disabled]")
+    expect(preview).to_have_value(re.compile("Beste Huda Alkhatib, Omar Alkhatib en Yousef,"))
+    page.get_by_role("button", name="Kopiëren").click()
+    expect(page.get_by_role("button", name="Gekopieerd")).to_be_visible()
+    assert "Beste Huda Alkhatib, Omar Alkhatib en Yousef," in page.evaluate("navigator.clipboard.readText()")
+
+    page.get_by_role("button", name="Download e-mail (.eml)").click()
+    message = email.message_from_bytes(download(page, "uitnodiging-Yousef.eml downloaden"))
+    assert message["X-Unsent"] == "1" and message["To"].count("@example.org") == 2
+    assert "OPP" in message.get_payload(decode=True).decode("utf-8")
+
+    page.get_by_role("button", name="Alle e-mails (.zip)").click()
+    archive = zipfile.ZipFile(io.BytesIO(download(page, "uitnodigingen-1A.zip downloaden")))
+    assert len(archive.namelist()) >= 26  # separated parents get one each
+
+    page.reload()
+    page.get_by_role("tab", name="Uitnodigen").click()
+    page.get_by_role("button", name="E-mail", exact=True).click()
+    expect(page.get_by_label("Tekst", exact=True)).to_have_value(re.compile("OPP erbij"))
