@@ -57,7 +57,14 @@ class OverviewPanel(w.VBox):
         if mine is None:
             self.klas_view.value = ""
         else:
-            missing = "".join(safe_html("<li>{naam}</li>", naam=f["naam"]) for f in mine.without_talk)
+            missing = "".join(
+                safe_html(
+                    '<li><a href="Startgesprek.ipynb?student={id}">{naam}</a></li>',
+                    id=f["id"],
+                    naam=f["naam"],
+                )
+                for f in mine.without_talk
+            )
             self.klas_view.value = (
                 safe_html("<h3>{t}</h3>", t=t("startgesprek.overview_klas", klas=name))
                 + bars(mine)
