@@ -59,6 +59,7 @@ class InvitePanel(w.VBox):
         self.family.observe(lambda _c: self._show_family(), names="value")
         self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="260px"))
         self.copy = CopyButton(t("startgesprek.copy"), t("startgesprek.copied"))
+        self.class_copy = CopyButton(t("startgesprek.class_copy"), t("startgesprek.copied"))
         self.download = DownloadLink()
         txt = w.Button(description=t("startgesprek.download_txt"), icon="download")
         eml = w.Button(description=t("startgesprek.download_eml"), icon="envelope")
@@ -93,7 +94,9 @@ class InvitePanel(w.VBox):
                 [self.copy, txt, eml, invited], layout=w.Layout(align_items="center", flex_flow="row wrap")
             ),
             w.HTML(safe_html("<h4>{t}</h4>", t=t("startgesprek.class_title"))),
-            w.HBox([class_txt, class_zip, class_invited], layout=w.Layout(flex_flow="row wrap")),
+            w.HBox(
+                [self.class_copy, class_txt, class_zip, class_invited], layout=w.Layout(flex_flow="row wrap")
+            ),
             self.download,
         )
 
@@ -113,11 +116,13 @@ class InvitePanel(w.VBox):
         ids = [s["id"] for s in students]
         self.family.value = keep if keep in ids else (ids[0] if ids else None)
         self._show_family()
+        self._update_class_copy()
 
     @handled
     def _on_channel(self, change) -> None:
         self.form.flush()  # pending edits belong to the channel shown so far
         self._load_template()
+        self._update_class_copy()
 
     def _load_template(self) -> None:
         self.shown_channel = self.channel.value
@@ -141,6 +146,7 @@ class InvitePanel(w.VBox):
             )
         self.template = {**values, "version": version, "custom": True}
         self._show_family()
+        self._update_class_copy()
         return True
 
     def _show_readability(self) -> None:
@@ -187,6 +193,7 @@ class InvitePanel(w.VBox):
         with store.transaction() as conn:
             invitations.reset_template(conn, self.actor, self.channel.value)
         self._load_template()
+        self._update_class_copy()
         self.savebar.info(t("startgesprek.template_restored"))
 
     def _offer(self, data: bytes, name: str, mime: str) -> None:
@@ -219,8 +226,15 @@ class InvitePanel(w.VBox):
         return self._families([value for _label, value in self.family.options])
 
     @handled
+    def _update_class_copy(self) -> None:
+        self.class_copy.set_text(self._class_text() if self.family.options else "")
+
+    def _class_text(self) -> str:
+        return "\n\n=====\n\n".join(invitations.as_text(i) for f in self._class() for i in self._render(f))
+
+    @handled
     def _on_class_txt(self, button) -> None:
-        parts = [invitations.as_text(i) for f in self._class() for i in self._render(f)]
+        parts = [self._class_text()]
         self._offer(
             "\n\n=====\n\n".join(parts).encode("utf-8"),
             f"uitnodigingen-{self.screen.klas_name}.txt",

@@ -64,6 +64,7 @@ class AfspraakRow(w.HBox):
     def _save(self, changes: dict) -> bool:
         values = self.form.values() if self.afspraak_id is None else changes
         if self.afspraak_id is None and not values["wat"].strip():
+            self.panel.savebar.info(t("startgesprek.afspraak_needs_wat"))
             return False
         with store.transaction() as conn:
             self.afspraak_id, self.version = startgesprek.save_afspraak(

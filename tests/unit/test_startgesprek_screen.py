@@ -556,3 +556,19 @@ def test_gouden_mail_screen_refuses_klaar_without_positief(demo_school, actor):
     assert screen.savebar.status == "error" and screen.savebar.text == t("gouden_mail.needs_positief")
     assert count(T.gouden_mail) == 0
     assert row_state(screen.table.value, "Yousef Alkhatib") == t("gouden_mail.state_none")
+
+
+def test_invite_panel_copies_the_whole_class_and_asks_for_what_of_an_afspraak(demo_school, actor):
+    screen = StartgesprekScreen(query={"klas": "1A"})
+    screen.tabs.selected_index = 1
+    text = screen.invite.class_copy.text
+    assert text.count("=====") + 1 == 27  # 26 families; the separated parents of one get one each
+    assert "Yousef" in text and "{" not in text
+    screen.tabs.selected_index = 2
+    talk = screen.talk
+    talk._on_add_afspraak(None)
+    row = talk.afspraken.children[-1]
+    row.form.fields["wie"].value = "mentor"
+    row.form.flush()
+    assert talk.savebar.text == t("startgesprek.afspraak_needs_wat")
+    assert count(T.afspraak) == 0
