@@ -8,6 +8,7 @@
 | `JUPYTERHUB_USER`   | the acting staff member in hosted mode (JupyterHub)     | —                          |
 | `STIP_TOKEN`        | token needed to serve on anything but 127.0.0.1         | —                          |
 | `STIP_LANGUAGE`     | language of the message catalog                         | `nl`                       |
+| `STIP_CULL_SECONDS` | stop the kernel of a page idle this many seconds        | `1800` (half an hour)      |
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from pathlib import Path
 DATABASE_FILE = "stip.sqlite"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-SETTINGS = ("STIP_DATA", "STIP_DATABASE_URL", "STIP_USER", "JUPYTERHUB_USER", "STIP_TOKEN", "STIP_LANGUAGE")
+SETTINGS = (
+    "STIP_DATA",
+    "STIP_DATABASE_URL",
+    "STIP_USER",
+    "JUPYTERHUB_USER",
+    "STIP_TOKEN",
+    "STIP_LANGUAGE",
+    "STIP_CULL_SECONDS",
+)
 
 
 def private_umask() -> None:
@@ -65,3 +74,11 @@ def token() -> str | None:
 
 def language() -> str:
     return os.environ.get("STIP_LANGUAGE", "nl")
+
+
+def cull_idle_seconds() -> int:
+    """Seconds after which the kernel of a page nobody uses is stopped (frees its memory)."""
+    try:
+        return max(1, int(os.environ.get("STIP_CULL_SECONDS", "1800")))
+    except ValueError:
+        return 1800

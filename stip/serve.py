@@ -13,7 +13,6 @@ JUPYTER_DATA = config.REPO_ROOT / "share" / "jupyter"
 HOME = "voila/render/Start.ipynb"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 WEBSOCKET_MAX_MESSAGE_SIZE = 64 * 1024 * 1024  # uploads up to the 5 MB limit and beyond reach the kernel
-CULL_IDLE_SECONDS = 1800
 CULL_INTERVAL_SECONDS = 60
 
 
@@ -29,8 +28,8 @@ def voila_argv(port: int, host: str, token: str | None, root: Path = WORKBOOKS) 
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--VoilaConfiguration.show_tracebacks=False",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        f"--MappingKernelManager.cull_idle_timeout={config.cull_idle_seconds()}",
+        f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL_SECONDS, config.cull_idle_seconds())}",
     ]
     if token:
         argv.append(f"--Voila.token={token}")

@@ -15,6 +15,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,15 +66,15 @@ def stip_env():
     return env
 
 
-@pytest.fixture(scope="session")
-def stip_server(stip_env):
-    """Base URL of a running `python -m stip serve` (migrated, real settings)."""
-    port = free_port()
-    log = Path(stip_env["STIP_DATA"]) / "server.log"
+@contextmanager
+def running_server(env: dict[str, str], port: int | None = None):
+    """`python -m stip serve` on 127.0.0.1 (a free port unless given) with `env`; yields its base URL."""
+    port = port or free_port()
+    log = Path(env["STIP_DATA"]) / f"server-{port}.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "stip", "serve", "--port", str(port)],
-            env=stip_env,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -97,6 +98,13 @@ def stip_server(stip_env):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def stip_server(stip_env):
+    """Base URL of a running `python -m stip serve` (migrated, real settings)."""
+    with running_server(stip_env) as base:
+        yield base
 
 
 @pytest.fixture
