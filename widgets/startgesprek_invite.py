@@ -57,6 +57,7 @@ class InvitePanel(w.VBox):
             description=t("startgesprek.family"), options=[], layout=w.Layout(width="480px")
         )
         self.family.observe(lambda _c: self._show_family(), names="value")
+        self.unplanned = w.HTML()
         self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="260px"))
         self.copy = CopyButton(t("startgesprek.copy"), t("startgesprek.copied"))
         self.class_copy = CopyButton(t("startgesprek.class_copy"), t("startgesprek.copied"))
@@ -89,6 +90,7 @@ class InvitePanel(w.VBox):
             self.savebar,
             w.HTML(safe_html("<h4>{t}</h4>", t=t("startgesprek.family_title"))),
             self.family,
+            self.unplanned,
             self.preview,
             w.HBox(
                 [self.copy, txt, eml, invited], layout=w.Layout(align_items="center", flex_flow="row wrap")
@@ -175,15 +177,22 @@ class InvitePanel(w.VBox):
         template = {"subject": self.subject.value, "body": self.body.value}
         if self.channel.value == "app":
             template["subject"] = ""
-        return invitations.render(
-            template, family, t("startgesprek.not_planned"), t("startgesprek.the_mentor")
-        )
+        return invitations.render(template, family, t("startgesprek.to_plan"), t("startgesprek.the_mentor"))
 
     @handled
     def _show_family(self) -> None:
         if not getattr(self, "family", None) or self.family.value is None:
             return
-        rendered = self._render(self._families([self.family.value])[0])
+        family = self._families([self.family.value])[0]
+        self.unplanned.value = (
+            ""
+            if family["slot"]
+            else safe_html(
+                '<p class="stip-warning">{text}</p>',
+                text=t("startgesprek.invite_unplanned", roepnaam=family["roepnaam"]),
+            )
+        )
+        rendered = self._render(family)
         text = "\n\n---\n\n".join(invitations.as_text(i) for i in rendered)
         self.preview.value = text
         self.copy.set_text(text)

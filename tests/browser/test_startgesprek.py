@@ -150,7 +150,7 @@ def test_invitation_edit_copy_and_download(page, stip_server, demo_school, conte
 
     preview = page.locator("textarea[disabled]")
     expect(preview).to_have_value(re.compile("Beste Huda Alkhatib, Omar Alkhatib en Yousef,"))
-    page.get_by_role("button", name="Kopiëren").click()
+    page.get_by_role("button", name="Kopiëren", exact=True).click()
     expect(page.get_by_role("button", name="Gekopieerd")).to_be_visible()
     assert "Beste Huda Alkhatib, Omar Alkhatib en Yousef," in page.evaluate("navigator.clipboard.readText()")
 

@@ -402,7 +402,8 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     screen.tabs.selected_index = 1
     invite = screen.invite
     invite.family.value = lotte
-    assert "Lotte" in invite.preview.value and t("startgesprek.not_planned") in invite.preview.value
+    assert "Lotte" in invite.preview.value and t("startgesprek.to_plan") in invite.preview.value
+    assert "nog geen gesprekstijd" in invite.unplanned.value
 
     kid = klas_id("1A")
     with store.transaction() as conn:
@@ -413,7 +414,7 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     preview = invite.preview.value
     assert invite.family.value == lotte
     assert "Beste Ruud Bakker en Lotte," in preview and "dinsdag 9 september om 17:40" in preview
-    assert "lokaal 1.12" in preview and t("startgesprek.not_planned") not in preview and "{" not in preview
+    assert "lokaal 1.12" in preview and t("startgesprek.to_plan") not in preview and "{" not in preview
 
     button(invite, t("startgesprek.download_txt")).click()
     name, mime, data = downloaded(invite.download)
