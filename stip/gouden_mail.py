@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select
 
 from stip import content, klassen
 from stip.schools import Actor, ensure_school_year
-from stip.store import VersionConflict
 from stip.store import tables as T
+from stip.store import update_versioned
 
 STATUSES = ("concept", "klaar", "verstuurd")
 MAX_QUESTIONS = 6
@@ -92,14 +92,9 @@ def save(
             )
         )
         return 1
-    changed = conn.execute(
-        update(T.gouden_mail)
-        .where(T.gouden_mail.c.id == current["id"], T.gouden_mail.c.version == version)
-        .values(**values, version=T.gouden_mail.c.version + 1, updated_at=func.now(), author_id=actor.id)
-    ).rowcount
-    if changed == 0:
-        raise VersionConflict()
-    return version + 1
+    return update_versioned(
+        conn, T.gouden_mail, version, values, T.gouden_mail.c.id == current["id"], author_id=actor.id
+    )
 
 
 def render(

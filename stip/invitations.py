@@ -11,13 +11,13 @@ import zipfile
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select
 
 from stip import content, texts
 from stip.schools import Actor
 from stip.sheets import long_date
-from stip.store import VersionConflict
 from stip.store import tables as T
+from stip.store import update_versioned
 
 CHANNELS = ("brief", "email", "app")
 
@@ -64,18 +64,8 @@ def save_template(
             )
         )
         return 1
-    changed = conn.execute(
-        update(T.text_template)
-        .where(
-            T.text_template.c.owner_id == actor.id,
-            T.text_template.c.key == key,
-            T.text_template.c.version == version,
-        )
-        .values(subject=subject, body=body, version=T.text_template.c.version + 1, updated_at=func.now())
-    ).rowcount
-    if changed == 0:
-        raise VersionConflict()
-    return version + 1
+    where = (T.text_template.c.owner_id == actor.id, T.text_template.c.key == key)
+    return update_versioned(conn, T.text_template, version, {"subject": subject, "body": body}, *where)
 
 
 def reset_template(conn: Connection, actor: Actor, channel: str) -> None:

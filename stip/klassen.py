@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from stip.schools import Actor, ensure_school_year
-from stip.store import VersionConflict
 from stip.store import tables as T
+from stip.store import update_versioned
 
 KANALEN = ("gesprek op school", "telefoon", "video", "mail", "app", "huisbezoek")
 RELATIES = ("moeder", "vader", "ouder", "verzorger", "voogd", "pleegouder", "oma", "opa", "anders")
@@ -420,14 +420,9 @@ def save_student(
         ).inserted_primary_key[0]
         return new_id, 1
     _own_student(conn, actor, student_id)
-    changed = conn.execute(
-        update(T.student)
-        .where(T.student.c.id == student_id, T.student.c.version == version)
-        .values(**values, author_id=actor.id, version=T.student.c.version + 1, updated_at=func.now())
-    ).rowcount
-    if changed == 0:
-        raise VersionConflict()
-    return student_id, version + 1
+    return student_id, update_versioned(
+        conn, T.student, version, values, T.student.c.id == student_id, author_id=actor.id
+    )
 
 
 def save_guardian(
@@ -468,14 +463,9 @@ def save_guardian(
     if linked is None:
         raise KlassenError("klassen.guardian_not_found")
     if values:
-        changed = conn.execute(
-            update(T.guardian)
-            .where(T.guardian.c.id == guardian_id, T.guardian.c.version == version)
-            .values(**values, author_id=actor.id, version=T.guardian.c.version + 1, updated_at=func.now())
-        ).rowcount
-        if changed == 0:
-            raise VersionConflict()
-        version += 1
+        version = update_versioned(
+            conn, T.guardian, version, values, T.guardian.c.id == guardian_id, author_id=actor.id
+        )
     if link:
         conn.execute(
             update(T.student_guardian)

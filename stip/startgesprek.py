@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from stip import klassen
 from stip.schools import Actor, ensure_school_year
-from stip.store import VersionConflict
 from stip.store import tables as T
+from stip.store import update_versioned
 
 KIND = "startgesprek"
 VORMEN = klassen.KANALEN  # gesprek op school, telefoon, video, mail, app, huisbezoek
@@ -281,14 +281,9 @@ def save_conversation(
     if "held_on" in values and values["held_on"] and values["held_on"] > date.today():
         raise StartgesprekError("startgesprek.held_in_future", field="held_on")
     row = _conversation(conn, actor, student_id, create=True)
-    changed = conn.execute(
-        update(T.conversation)
-        .where(T.conversation.c.id == row["id"], T.conversation.c.version == version)
-        .values(**values, version=T.conversation.c.version + 1, updated_at=func.now(), author_id=actor.id)
-    ).rowcount
-    if changed == 0:
-        raise VersionConflict()
-    return version + 1
+    return update_versioned(
+        conn, T.conversation, version, values, T.conversation.c.id == row["id"], author_id=actor.id
+    )
 
 
 def afspraken(conn: Connection, actor: Actor, student_id: int) -> list[dict[str, Any]]:
@@ -331,18 +326,8 @@ def save_afspraak(
             )
         ).inserted_primary_key[0]
         return new_id, 1
-    changed = conn.execute(
-        update(T.afspraak)
-        .where(
-            T.afspraak.c.id == afspraak_id,
-            T.afspraak.c.student_id == student_id,
-            T.afspraak.c.version == version,
-        )
-        .values(**values, version=T.afspraak.c.version + 1, updated_at=func.now(), author_id=actor.id)
-    ).rowcount
-    if changed == 0:
-        raise VersionConflict()
-    return afspraak_id, version + 1
+    where = (T.afspraak.c.id == afspraak_id, T.afspraak.c.student_id == student_id)
+    return afspraak_id, update_versioned(conn, T.afspraak, version, values, *where, author_id=actor.id)
 
 
 def delete_afspraak(conn: Connection, actor: Actor, student_id: int, afspraak_id: int) -> None:
@@ -397,14 +382,14 @@ def save_plan(
             )
         )
         return 1
-    changed = conn.execute(
-        update(T.communicatieplan)
-        .where(T.communicatieplan.c.id == current["id"], T.communicatieplan.c.version == version)
-        .values(**values, version=T.communicatieplan.c.version + 1, updated_at=func.now(), author_id=actor.id)
-    ).rowcount
-    if changed == 0:
-        raise VersionConflict()
-    return version + 1
+    return update_versioned(
+        conn,
+        T.communicatieplan,
+        version,
+        values,
+        T.communicatieplan.c.id == current["id"],
+        author_id=actor.id,
+    )
 
 
 # -- overview ------------------------------------------------------------------------------------------------

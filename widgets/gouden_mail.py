@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from stip import content, gouden_mail, klassen, startgesprek, store, urls
+from stip import content, gouden_mail, klassen, startgesprek, store
 from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
 from widgets.components.clipboard import CopyButton
@@ -13,6 +13,7 @@ from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
+from widgets.components.screen import Screen
 from widgets.klassen import acting
 
 STATE_KEYS = {
@@ -54,22 +55,18 @@ def student_option(state: dict) -> str:
     return f"{name} — {t(STATE_KEYS[state['gouden_mail']])}"
 
 
-class GoudenMailScreen(w.VBox):
+class GoudenMailScreen(Screen):
     """Class and its states on top; one student's gouden mail below."""
 
     def __init__(self, query: dict[str, str] | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.add_class("stip-screen")
-        query = urls.query_params() if query is None else query
-        if store.schema_state() != "current":
-            self.children = (
-                w.HTML(safe_html('<p class="stip-error">{text}</p>', text=t("error.schema_behind"))),
-            )
+        super().__init__(query, **kwargs)
+        if not self.ready:
             return
+        query = self.query
         self.actor = acting()
         self.savebar = SaveBar()
         self.savebar.on_reload(lambda _b: self.show(self.student_id))
-        wanted = int(query["student"]) if query.get("student", "").isdigit() else None
+        wanted = self.query_int("student")
         with store.transaction() as conn:
             infos = klassen.klassen(conn, self.actor)
             options = klassen.student_options(conn, self.actor)

@@ -11,13 +11,14 @@ from datetime import date
 
 import ipywidgets as w
 
-from stip import klassen, schools, startgesprek, store, urls
+from stip import klassen, schools, startgesprek, store
 from stip.i18n import t
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
 from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.safe import safe, safe_html
 from widgets.components.savebar import SaveBar
+from widgets.components.screen import Screen
 
 
 def acting() -> schools.Actor:
@@ -182,23 +183,19 @@ class ClassPanel(w.VBox):
         self._export("xlsx")
 
 
-class KlassenScreen(w.VBox):
+class KlassenScreen(Screen):
     """The workbook's screen: tabs for class, import, student and privacy."""
 
     TABS = ("klassen.tab_class", "klassen.tab_import", "klassen.tab_student", "klassen.tab_privacy")
 
     def __init__(self, query: dict[str, str] | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.add_class("stip-screen")
-        query = urls.query_params() if query is None else query
-        if store.schema_state() != "current":
-            self.children = (
-                w.HTML(safe_html('<p class="stip-error">{text}</p>', text=t("error.schema_behind"))),
-            )
+        super().__init__(query, **kwargs)
+        if not self.ready:
             return
+        query = self.query
         self.actor = acting()
         self.query = query
-        student_id = int(query["student"]) if query.get("student", "").isdigit() else None
+        student_id = self.query_int("student")
         self.student_id = student_id
         builders = (self._build_class, self._build_import, self._build_student, self._build_privacy)
         self.tabs = LazyTabs(

@@ -11,13 +11,14 @@ from datetime import date, datetime, time
 
 import ipywidgets as w
 
-from stip import klassen, startgesprek, store, urls
+from stip import klassen, startgesprek, store
 from stip.i18n import t
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
 from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
+from widgets.components.screen import Screen
 from widgets.klassen import acting
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -288,7 +289,7 @@ class PlanPanel(w.VBox):
         )
 
 
-class StartgesprekScreen(w.VBox):
+class StartgesprekScreen(Screen):
     """Class chooser above four tabs: Planning, Uitnodigen, Gesprek, Overzicht."""
 
     TABS = (
@@ -299,14 +300,10 @@ class StartgesprekScreen(w.VBox):
     )
 
     def __init__(self, query: dict[str, str] | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.add_class("stip-screen")
-        query = urls.query_params() if query is None else query
-        if store.schema_state() != "current":
-            self.children = (
-                w.HTML(safe_html('<p class="stip-error">{text}</p>', text=t("error.schema_behind"))),
-            )
+        super().__init__(query, **kwargs)
+        if not self.ready:
             return
+        query = self.query
         self.actor = acting()
         with store.transaction() as conn:
             infos = klassen.klassen(conn, self.actor)
@@ -319,7 +316,7 @@ class StartgesprekScreen(w.VBox):
         )
         empty = w.HTML(safe_html('<p class="stip-notice">{text}</p>', text=t("startgesprek.no_classes")))
         empty.layout.display = "none" if infos else None
-        self.student_query = int(query["student"]) if query.get("student", "").isdigit() else None
+        self.student_query = self.query_int("student")
         builders = (self._build_plan, self._build_invite, self._build_talk, self._build_overview)
         selected = 2 if self.student_query is not None else 0
         self.tabs = LazyTabs([t(key) for key in self.TABS], builders, selected=selected)

@@ -86,6 +86,27 @@ def transaction() -> Iterator[Connection]:
         yield conn
 
 
+def update_versioned(
+    conn: Connection, table, version: int | None, values: dict, *where, author_id=None
+) -> int:
+    """`UPDATE table SET values, version = version + 1 WHERE <where> AND version = :version`.
+
+    The one guard against lost updates (DESIGN §2): returns the new version, or raises
+    `VersionConflict` when someone else changed the row since it was read (0 rows matched).
+    """
+    from sqlalchemy import func, update
+
+    extra = {"author_id": author_id} if author_id is not None else {}
+    changed = conn.execute(
+        update(table)
+        .where(*where, table.c.version == version)
+        .values(**values, **extra, version=table.c.version + 1, updated_at=func.now())
+    ).rowcount
+    if changed == 0:
+        raise VersionConflict()
+    return version + 1
+
+
 def current_revision(conn: Connection) -> str | None:
     if not inspect(conn).has_table("alembic_version"):
         return None
