@@ -40,6 +40,15 @@ def _voila_class():
     import tornado.web
     from jupyter_server.utils import url_path_join
     from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PageHandler(TornadoVoilaHandler):
+        """Voilà's page handler, plus the `_xsrf` cookie that the page's "shut my kernel" beacon sends
+        on leaving (without it the beacon is refused with 403 and the kernel lives until culled)."""
+
+        async def get(self, *args, **kwargs):
+            self.xsrf_token  # noqa: B018 - reading it sets the cookie
+            return await super().get(*args, **kwargs)
 
     class StipVoila(Voila):
         """Voilà plus a redirect from `/` to the home workbook, compression and a larger websocket limit."""
@@ -53,7 +62,11 @@ def _voila_class():
         def init_handlers(self):
             home = url_path_join(self.server_url, HOME)
             redirect = (url_path_join(self.server_url, "/"), tornado.web.RedirectHandler, {"url": home})
-            return [redirect, *super().init_handlers()]
+            handlers = [
+                (rule[0], PageHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler else rule
+                for rule in super().init_handlers()
+            ]
+            return [redirect, *handlers]
 
     return StipVoila
 

@@ -65,3 +65,27 @@ def test_every_workbook_link_opens(page, stip_server, server_db):
         assert response.status == 200, href
         expect(page.locator(".jupyter-widgets").first).to_be_visible()
         assert page.title().startswith("Stip")
+
+
+def test_leaving_a_page_stops_its_kernel(page, stip_server, server_db):
+    import json
+    import time
+    import urllib.error
+    import urllib.request
+
+    errors = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    open_home(page, stip_server)
+    kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+    page.goto(f"{stip_server}/voila/render/Klassen.ipynb")  # leaving sends the shutdown beacon
+    expect(page.get_by_role("tab", name="Klas", exact=True)).to_be_visible()
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{stip_server}/api/kernels/{kernel}", timeout=5)  # noqa: S310
+        except urllib.error.HTTPError as gone:
+            assert gone.code == 404
+            break
+        assert time.monotonic() < deadline, "the kernel of the page we left is still running"
+        time.sleep(0.3)
+    assert errors == []
