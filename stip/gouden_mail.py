@@ -74,8 +74,7 @@ def save(
     if "status" in values:
         if values["status"] not in STATUSES:
             raise GoudenMailError("gouden_mail.status_unknown", field="status")
-        if values["status"] == "verstuurd":
-            values["sent_at"] = func.now()
+        values["sent_at"] = func.now() if values["status"] == "verstuurd" else None
     current = get(conn, actor, student_id)
     if values.get("status") in ("klaar", "verstuurd"):
         positief = values.get("positief", current["positief"] if current else "")
@@ -99,9 +98,10 @@ def save(
 
 def render(
     family: dict[str, Any], record: dict[str, Any] | None, not_planned: str, no_questions: str
-) -> dict[str, Any]:
-    """The gouden mail of one family as {"to", "subject", "body"} (placeholders filled, nothing sent)."""
-    from stip import texts
+) -> list[dict[str, Any]]:
+    """The gouden mail of one family: [{"to", "names", "subject", "body"}], one per parent when the
+    parents must be informed apart (placeholders filled, nothing sent)."""
+    from stip import invitations, texts
     from stip.sheets import long_date
 
     section = content.load("startgesprek")["gouden_mail"]
@@ -114,19 +114,27 @@ def render(
 
     slot = family.get("slot")
     values = {
-        "ouders": ", ".join(g["naam"] for g in family["guardians"]) or family["roepnaam"],
         "roepnaam": family["roepnaam"],
         "positief": (record or {}).get("positief") or "…",
         "vragen_ouders": listed("ouders"),
         "vragen_leerling": listed("leerling"),
         "datum": long_date(slot["starts_at"]) if slot else not_planned,
         "tijd": slot["starts_at"].strftime("%H:%M") if slot else not_planned,
-        "mentor": family["mentor"] or "",
+        "mentor": family["mentor"] or "…",
     }
-    values["mentor"] = values["mentor"] or "…"
     allowed = set(section["placeholders"])
-    return {
-        "to": [g["email"] for g in family["guardians"] if g["email"]],
-        "subject": texts.fill(section["subject"], values, allowed),
-        "body": texts.fill(section["template"], values, allowed),
-    }
+    mails = []
+    for group in invitations.recipients(family):
+        ouders = invitations.greeting(section["template"], group) or invitations.names(
+            [g["naam"] for g in group]
+        )
+        filled = {**values, "ouders": ouders or family["roepnaam"]}
+        mails.append(
+            {
+                "to": [g["email"] for g in group if g["email"]],
+                "names": filled["ouders"],
+                "subject": texts.fill(section["subject"], filled, allowed),
+                "body": texts.fill(section["template"], filled, allowed),
+            }
+        )
+    return mails

@@ -94,7 +94,7 @@ def recipients(family: dict[str, Any]) -> list[list[dict[str, Any]]]:
 def values(family: dict[str, Any], guardians: list[dict[str, Any]], not_planned: str, contact: str) -> dict:
     slot = family.get("slot")
     return {
-        "ouders": ", ".join(g["naam"] for g in guardians) or family["roepnaam"],
+        "ouders": names([g["naam"] for g in guardians]) or family["roepnaam"],
         "leerling": family["naam"],
         "roepnaam": family["roepnaam"],
         "datum": long_date(slot["starts_at"]) if slot else not_planned,
@@ -106,11 +106,19 @@ def values(family: dict[str, Any], guardians: list[dict[str, Any]], not_planned:
     }
 
 
+def greeting(template: str, guardians: list[dict[str, Any]]) -> str | None:
+    """In "Beste {ouders} en {roepnaam}" the parents get commas ("A, B en Sara"), not "A en B en Sara"."""
+    if "{ouders} en " in template and len(guardians) > 1:
+        return ", ".join(g["naam"] for g in guardians)
+    return None
+
+
 def render(template: dict[str, str], family: dict[str, Any], not_planned: str, contact: str) -> list[dict]:
     """The filled invitations of one family: [{"to": [...], "subject": ..., "body": ...}, ...]."""
     result = []
     for group in recipients(family):
         filled = values(family, group, not_planned, contact)
+        filled["ouders"] = greeting(template["body"], group) or filled["ouders"]
         result.append(
             {
                 "to": [g["email"] for g in group if g["email"]],

@@ -205,6 +205,7 @@ class GoudenMailScreen(Screen):
             ),
             *groups,
         )
+        self.separate = w.HTML()
         self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="300px"))
         self.copy = CopyButton(t("startgesprek.copy"), t("startgesprek.copied"))
         self.download = DownloadLink()
@@ -216,15 +217,21 @@ class GoudenMailScreen(Screen):
         eml.on_click(self._on_eml)
         ready.on_click(lambda b: self._on_status(b, "klaar"))
         sent.on_click(lambda b: self._on_status(b, "verstuurd"))
+        undo = w.Button(description=t("gouden_mail.undo_sent"), icon="undo")
+        undo.on_click(lambda b: self._on_status(b, "klaar"))
+        undo.layout.display = None if self.record and self.record["status"] == "verstuurd" else "none"
+        self.undo = undo
         self.state = w.HTML()
         self.body.children = (
             help_box,
             self.form,
             w.HTML(safe_html("<h4>{t}</h4>", t=t("gouden_mail.preview"))),
+            self.separate,
             self.preview,
             w.HBox([self.copy, eml, self.download], layout=w.Layout(align_items="center")),
             self.state,
-            w.HBox([ready, sent]),
+            w.HBox([ready, sent, undo]),
+            self.savebar,  # a second view of the same bar, next to the buttons it reports on
         )
         self._show_preview()
 
@@ -241,32 +248,41 @@ class GoudenMailScreen(Screen):
         self._show_preview()
         return True
 
-    def _show_preview(self) -> None:
-        mail = gouden_mail.render(
-            self.family, self.record, t("startgesprek.not_planned"), t("gouden_mail.no_questions")
+    def _mails(self) -> list[dict]:
+        return gouden_mail.render(
+            self.family, self.record, t("startgesprek.to_plan"), t("gouden_mail.no_questions")
         )
-        text = f"{mail['subject']}\n\n{mail['body']}"
-        self.preview.value = text
-        self.copy.set_text(mail["body"])
+
+    def _show_preview(self) -> None:
+        mails = self._mails()
+        separate = safe_html(
+            '<p class="stip-muted">{text}</p>', text=t("gouden_mail.separate", count=len(mails))
+        )
+        self.separate.value = separate if len(mails) > 1 else ""
+        self.preview.value = "\n\n---\n\n".join(f"{m['subject']}\n\n{m['body']}" for m in mails)
+        self.copy.set_text("\n\n---\n\n".join(m["body"] for m in mails))
         status = self.record["status"] if self.record else ""
+        state = t(STATE_KEYS[status])
+        if status == "verstuurd" and self.record.get("sent_at"):
+            state = t("gouden_mail.sent_on", date=self.record["sent_at"].astimezone().strftime("%d-%m-%Y"))
         self.state.value = safe_html(
-            "<p>{a} <strong>{b}</strong></p>", a=t("gouden_mail.col_state") + ":", b=t(STATE_KEYS[status])
+            "<p>{a} <strong>{b}</strong></p>", a=t("gouden_mail.col_state") + ":", b=state
         )
 
     @handled
     def _on_eml(self, button) -> None:
         from stip import invitations
 
-        mail = gouden_mail.render(
-            self.family, self.record, t("startgesprek.not_planned"), t("gouden_mail.no_questions")
-        )
-        name = f"gouden-mail-{self.family['roepnaam']}.eml"
-        self.download.offer(
-            invitations.as_eml({**mail, "names": ""}, self.family["mentor_email"]),
-            name,
-            "message/rfc822",
-            t("klassen.download", filename=name),
-        )
+        mails = self._mails()
+        sender = self.family["mentor_email"]
+        if len(mails) == 1:
+            name = f"gouden-mail-{self.family['roepnaam']}.eml"
+            data, mime = invitations.as_eml(mails[0], sender), "message/rfc822"
+        else:  # parents informed apart: one draft each
+            name = f"gouden-mail-{self.family['roepnaam']}.zip"
+            items = [(f"{self.family['roepnaam']}-{m['names']}", m) for m in mails]
+            data, mime = invitations.class_zip(items, sender), "application/zip"
+        self.download.offer(data, name, mime, t("klassen.download", filename=name))
 
     @handled
     def _on_status(self, button, status: str) -> None:
@@ -277,6 +293,7 @@ class GoudenMailScreen(Screen):
             )
             self.record = gouden_mail.get(conn, self.actor, self.student_id)
         self._show_preview()
+        self.undo.layout.display = None if status == "verstuurd" else "none"
         self.savebar.saved()
         with store.transaction() as conn:
             states = gouden_mail.class_states(conn, self.actor, self.klas.value)

@@ -466,7 +466,7 @@ def test_gouden_mail_render_fills_every_placeholder(demo_school, actor):
     rows = make(actor, "1A", time(19, 20), time(19, 40))
     family = families(actor, [sid])[0]
     for record in (None, {"positief": "", "vragen": []}):
-        mail = gouden_mail.render(family, record, NOT_PLANNED, NO_QUESTIONS)
+        [mail] = gouden_mail.render(family, record, NOT_PLANNED, NO_QUESTIONS)
         assert "{" not in mail["subject"] + mail["body"] and "}" not in mail["body"]
         assert mail["subject"] == "Iets moois over Yousef"
         assert NOT_PLANNED in mail["body"] and NO_QUESTIONS in mail["body"] and "…" in mail["body"]
@@ -479,8 +479,8 @@ def test_gouden_mail_render_fills_every_placeholder(demo_school, actor):
         "positief": "Yousef hielp met opruimen.",
         "vragen": ["ouders-trots-waarop", "leerling-trots-goed"],
     }
-    body = gouden_mail.render(family, record, NOT_PLANNED, NO_QUESTIONS)["body"]
-    assert "{" not in body and "Beste Huda Alkhatib, Omar Alkhatib," in body
+    body = gouden_mail.render(family, record, NOT_PLANNED, NO_QUESTIONS)[0]["body"]
+    assert "{" not in body and "Beste Huda Alkhatib en Omar Alkhatib," in body
     assert "Yousef hielp met opruimen." in body
     assert (
         "- Waar bent u trots op bij uw kind?" in body
@@ -673,3 +673,13 @@ def test_ics_of_a_planned_class_has_one_event_per_planned_talk(demo_school, acto
         assert str(event["LOCATION"]) == "lokaal 1.12"
         assert str(event["SUMMARY"]) == f"Startgesprek {by_id[row['student_id']]['naam']} (1A)"
     assert re.search(rb"TZID:Europe/Amsterdam", agenda.to_ics(events))
+
+
+def test_gouden_mail_for_parents_informed_apart_is_one_mail_each(demo_school, actor):
+    sid = student("Sem", "Dijk")
+    [family] = families(actor, [sid])
+    mails = gouden_mail.render(family, None, NOT_PLANNED, NO_QUESTIONS)
+    assert len(mails) == 2
+    assert [len(m["to"]) for m in mails] == [1, 1]
+    assert mails[0]["to"] != mails[1]["to"]
+    assert all(m["names"] in m["body"] for m in mails)

@@ -529,7 +529,7 @@ def test_gouden_mail_screen_writes_previews_and_marks_sent(demo_school, actor):
     assert saved(screen.savebar)
 
     preview = screen.preview.value
-    assert preview.startswith("Iets moois over Yousef\n\nBeste Huda Alkhatib, Omar Alkhatib,")
+    assert preview.startswith("Iets moois over Yousef\n\nBeste Huda Alkhatib en Omar Alkhatib,")
     assert positief in preview
     assert "- Waar bent u trots op bij uw kind?" in preview
     assert "- Wat kun je goed, op school of daarbuiten?" in preview
