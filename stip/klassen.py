@@ -169,9 +169,12 @@ def student_options(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
 
 
 def _klas_id(conn, actor, year, name, cache, result) -> int:
+    """The class called `name` this school year ("1a" is class 1A), created when there is none."""
     if name not in cache:
         found = conn.execute(
-            select(T.klas.c.id).where(T.klas.c.school_year_id == year, T.klas.c.name == name)
+            select(T.klas.c.id).where(
+                T.klas.c.school_year_id == year, func.lower(T.klas.c.name) == name.lower()
+            )
         ).scalar()
         if found is None:
             found = conn.execute(

@@ -471,10 +471,10 @@ def state_label_key(conversation: dict[str, Any] | None) -> str:
         return "startgesprek.state_none"
     if conversation.get("held_on"):
         return "startgesprek.state_held"
-    if conversation.get("slot_id"):
-        return "startgesprek.state_planned"
     if conversation.get("invited_at"):
         return "startgesprek.state_invited"
+    if conversation.get("slot_id"):
+        return "startgesprek.state_planned"
     return "startgesprek.state_none"
 
 

@@ -28,6 +28,7 @@ class InvitePanel(w.VBox):
         super().__init__(**kwargs)
         self.screen = screen
         self.actor = screen.actor
+        self.planned: list[int] = []  # students of the class with a time: only they can be invited
         self.savebar = SaveBar()
         self.channel = w.ToggleButtons(options=[(t(k), c) for c, k in CHANNEL_KEYS.items()], value="brief")
         self.channel.observe(self._on_channel, names="value")
@@ -111,9 +112,17 @@ class InvitePanel(w.VBox):
             return
         with store.transaction() as conn:
             students = klassen.class_students(conn, self.actor, self.screen.klas_id)
+            talks = startgesprek.states(conn, self.actor, [s["id"] for s in students])
+        self.planned = [s["id"] for s in students if (talks.get(s["id"]) or {}).get("slot_id")]
         keep = self.family.value
+        no_slot = t("startgesprek.no_slot_short")
         self.family.options = [
-            (klassen.full_name(s["roepnaam"], s["tussenvoegsel"], s["achternaam"]), s["id"]) for s in students
+            (
+                klassen.full_name(s["roepnaam"], s["tussenvoegsel"], s["achternaam"])
+                + ("" if s["id"] in self.planned else f" — {no_slot}"),
+                s["id"],
+            )
+            for s in students
         ]
         ids = [s["id"] for s in students]
         self.family.value = keep if keep in ids else (ids[0] if ids else None)
@@ -232,11 +241,16 @@ class InvitePanel(w.VBox):
             )
 
     def _class(self) -> list[dict]:
-        return self._families([value for _label, value in self.family.options])
+        """The families of the class that have a time: only they can be invited."""
+        return self._families(self.planned)
+
+    def _skipped(self) -> str:
+        skipped = len(self.family.options) - len(self.planned)
+        return " " + t("startgesprek.skipped_unplanned", count=skipped) if skipped else ""
 
     @handled
     def _update_class_copy(self) -> None:
-        self.class_copy.set_text(self._class_text() if self.family.options else "")
+        self.class_copy.set_text(self._class_text() if getattr(self, "planned", None) else "")
 
     def _class_text(self) -> str:
         return "\n\n=====\n\n".join(invitations.as_text(i) for f in self._class() for i in self._render(f))
@@ -260,11 +274,13 @@ class InvitePanel(w.VBox):
             f"uitnodigingen-{self.screen.klas_name}.zip",
             "application/zip",
         )
+        if self._skipped():
+            self.savebar.info(self._skipped().strip())
 
-    def _mark(self, ids: list[int]) -> None:
+    def _mark(self, ids: list[int], note: str = "") -> None:
         with store.transaction() as conn:
             startgesprek.mark_invited(conn, self.actor, ids, self.channel.value)
-        self.savebar.info(t("startgesprek.invited_marked", count=len(ids)))
+        self.savebar.info(t("startgesprek.invited_marked", count=len(ids)) + note)
 
     @handled
     def _on_invited(self, button) -> None:
@@ -272,4 +288,4 @@ class InvitePanel(w.VBox):
 
     @handled
     def _on_class_invited(self, button) -> None:
-        self._mark([value for _label, value in self.family.options])
+        self._mark(self.planned, self._skipped())

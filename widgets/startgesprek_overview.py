@@ -10,8 +10,8 @@ from stip.i18n import t
 from widgets.components.safe import safe, safe_html
 
 STEPS = (
-    ("invited", "startgesprek.count_invited"),
     ("planned", "startgesprek.count_planned"),
+    ("invited", "startgesprek.count_invited"),
     ("held", "startgesprek.count_held"),
     ("goal", "startgesprek.count_goal"),
     ("plan", "startgesprek.count_plan"),

@@ -164,3 +164,13 @@ def test_the_same_guardian_twice_on_one_row_is_linked_once(actor):
     with store.transaction() as conn:
         counts = records.counts(conn)
     assert (counts["guardians"], counts["student_guardians"]) == (1, 1)
+
+
+def test_klas_names_match_whatever_their_case(actor):
+    import_text(actor, HEADER + "1;Sara;;Bos;1A;;;;\n")
+    with store.transaction() as conn:
+        sid, version = klassen.save_student(
+            conn, actor, None, {"leerlingnummer": "2", "roepnaam": "Tim", "achternaam": "Bos"}, klas="1a"
+        )
+        names = [k.name for k in klassen.klassen(conn, actor)]
+    assert names == ["1A"]

@@ -402,9 +402,9 @@ def test_progress_per_class_and_school_wide(demo_school, actor):
     assert (other.students, other.invited, other.held, other.collective) == (25, 1, 0, {"weet nog niet": 1})
 
     assert startgesprek.state_label_key(None) == "startgesprek.state_none"
-    assert startgesprek.state_label_key({"invited_at": yesterday}) == "startgesprek.state_invited"
+    assert startgesprek.state_label_key({"slot_id": 1}) == "startgesprek.state_planned"
     assert (
-        startgesprek.state_label_key({"invited_at": yesterday, "slot_id": 1}) == "startgesprek.state_planned"
+        startgesprek.state_label_key({"invited_at": yesterday, "slot_id": 1}) == "startgesprek.state_invited"
     )
     assert startgesprek.state_label_key({"slot_id": 1, "held_on": yesterday}) == "startgesprek.state_held"
 

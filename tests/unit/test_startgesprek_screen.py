@@ -424,14 +424,15 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     name, mime, data = downloaded(invite.download)
     assert (name, mime) == ("uitnodigingen-1A.txt", "text/plain")
     text = data.decode("utf-8")
-    assert text.count("\n\n=====\n\n") == 26  # 27 invitations: Sem's parents get one each
+    assert text.count("\n\n=====\n\n") == 0 and "Lotte" in text  # only families with a time
     assert "{" not in text
 
     button(invite, t("startgesprek.class_eml")).click()
     name, mime, data = downloaded(invite.download)
     assert (name, mime) == ("uitnodigingen-1A.zip", "application/zip")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert len(names) == 27 and all(n.endswith(".eml") for n in names)
+    assert len(names) == 1 and all(n.endswith(".eml") for n in names)
+    assert invite.savebar.text == t("startgesprek.skipped_unplanned", count=25)
 
     invite.family.value = student_id("Sem", "Dijk")  # parents apart: two drafts in one zip
     button(invite, t("startgesprek.download_eml")).click()
@@ -449,8 +450,9 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     button(invite, t("startgesprek.mark_invited")).click()
     assert progress(actor).invited == 1 and conversation(lotte)["invited_via"] == "brief"
     button(invite, t("startgesprek.class_invited")).click()
-    assert invite.savebar.text == t("startgesprek.invited_marked", count=26)
-    assert progress(actor).invited == 26 == progress(actor).students
+    marked = t("startgesprek.invited_marked", count=1) + " " + t("startgesprek.skipped_unplanned", count=25)
+    assert invite.savebar.text == marked
+    assert progress(actor).invited == 1
     assert progress(actor, "2B").invited == 0
 
     # The overview shows "X van Y".
@@ -458,11 +460,11 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     view = screen.overview.klas_view.value
     assert "Klas 1A" in view
     counts = re.findall(r'stip-bar__count">([^<]+)<', view)
-    assert counts == ["26 van 26", "1 van 26", "0 van 26", "0 van 26", "0 van 26"]
+    assert counts == ["1 van 26", "1 van 26", "0 van 26", "0 van 26", "0 van 26"]  # planned, invited, ...
     assert t("startgesprek.without_talk", count=26) in view
     school = screen.overview.school_view.value
     assert (
-        "<td>1A</td><td>26</td><td>26</td><td>1</td>" in school
+        "<td>1A</td><td>26</td><td>1</td><td>1</td>" in school  # students, planned, invited
         and "<td>2B</td><td>25</td><td>0</td>" in school
     )
     assert t("startgesprek.no_wishes") in school
@@ -561,6 +563,8 @@ def test_gouden_mail_screen_refuses_klaar_without_positief(demo_school, actor):
 
 def test_invite_panel_copies_the_whole_class_and_asks_for_what_of_an_afspraak(demo_school, actor):
     screen = StartgesprekScreen(query={"klas": "1A"})
+    plan_slots(screen.plan, start="09:00", end="18:00", breaks="")
+    button(screen.plan, t("startgesprek.auto_assign")).click()
     screen.tabs.selected_index = 1
     text = screen.invite.class_copy.text
     assert text.count("=====") + 1 == 27  # 26 families; the separated parents of one get one each
