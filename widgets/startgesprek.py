@@ -82,6 +82,7 @@ class PlanPanel(w.VBox):
         self.ics.on_click(self._on_ics)
         self.download = DownloadLink()
         self.table = w.VBox()
+        self.confirm = w.HBox(layout=w.Layout(align_items="center", flex_flow="row wrap"))
         self.summary = w.HTML()
         form = w.VBox(
             [
@@ -105,7 +106,9 @@ class PlanPanel(w.VBox):
             self.savebar,
             self.summary,
             w.HBox([self.auto, self.ics, self.download]),
+            self.confirm,
             self.table,
+            self.savebar,  # a second view of the same bar, below the list the actions change
         )
 
     def refresh(self) -> None:
@@ -149,7 +152,9 @@ class PlanPanel(w.VBox):
                 tooltip=t("startgesprek.delete_slot"),
                 layout=w.Layout(width="40px", min_width="40px"),
             )
-            remove.on_click(lambda b, slot_id=row["id"]: self._on_delete(b, slot_id))
+            family = by_id.get(row["student_id"])
+            name = student_name(family) if family else None
+            remove.on_click(lambda b, slot_id=row["id"], name=name: self._on_delete(b, slot_id, name))
             notes = self._notes(by_id.get(row["student_id"]), siblings, sibling_slots)
             lines.append(w.HBox([choice, remove, w.HTML(notes)], layout=w.Layout(align_items="center")))
         self.table.children = tuple(lines)
@@ -226,11 +231,28 @@ class PlanPanel(w.VBox):
         self.savebar.saved()
 
     @handled
-    def _on_delete(self, button, slot_id: int) -> None:
+    def _on_delete(self, button, slot_id: int, name: str | None) -> None:
+        """A free slot goes at once; for a planned family ask first, and say who is unplanned."""
+        if name is None:
+            self._delete(slot_id, None)
+            return
+        yes = w.Button(description=t("startgesprek.delete_slot_yes"), button_style="danger", icon="trash")
+        no = w.Button(description=t("klassen.delete_no"))
+        yes.on_click(lambda _b: self._delete(slot_id, name))
+        no.on_click(lambda _b: setattr(self.confirm, "children", ()))
+        question = w.HTML(safe_html("<p>{q}</p>", q=t("startgesprek.delete_slot_question", naam=name)))
+        self.confirm.children = (question, yes, no)
+
+    @handled
+    def _delete(self, slot_id: int, name: str | None) -> None:
+        self.confirm.children = ()
         with store.transaction() as conn:
             startgesprek.delete_slot(conn, self.screen.actor, slot_id)
         self.refresh()
-        self.savebar.saved()
+        if name:
+            self.savebar.info(t("startgesprek.slot_deleted_family", naam=name))
+        else:
+            self.savebar.saved()
 
     @handled
     def _on_auto(self, button) -> None:

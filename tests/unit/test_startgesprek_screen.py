@@ -577,3 +577,19 @@ def test_invite_panel_copies_the_whole_class_and_asks_for_what_of_an_afspraak(de
     row.form.flush()
     assert talk.savebar.text == t("startgesprek.afspraak_needs_wat")
     assert count(T.afspraak) == 0
+
+
+def test_deleting_a_planned_slot_asks_first_and_names_the_family(demo_school, actor):
+    screen = StartgesprekScreen(query={"klas": "1A"})
+    panel = screen.plan
+    plan_slots(panel, breaks="")
+    first = slot_rows(panel)[0]
+    lotte = student_id("Lotte", "Bakker")
+    first.value = lotte
+    trash = [b for b in walk(panel.table) if isinstance(b, w.Button)][0]
+    trash.click()
+    assert conversation(lotte)["slot_id"] is not None  # nothing gone yet: a question first
+    assert "Lotte Bakker" in panel.confirm.children[0].value
+    button(panel.confirm, t("startgesprek.delete_slot_yes")).click()
+    assert conversation(lotte)["slot_id"] is None
+    assert panel.savebar.text == t("startgesprek.slot_deleted_family", naam="Lotte Bakker")
