@@ -294,8 +294,9 @@ def apply_import(conn: Connection, actor: Actor, plan, today: date | None = None
 
 
 def _import_guardian(conn, actor, student_id, guardian, apart, current, by_name_email, result) -> None:
-    values = dict(naam=guardian.naam, taal=guardian.taal or "Nederlands", tolk_nodig=guardian.tolk_nodig)
-    for key in ("email", "telefoon"):
+    # An empty cell never overwrites what is known; a new guardian's unknown language stays "".
+    values = dict(naam=guardian.naam, tolk_nodig=guardian.tolk_nodig)
+    for key in ("email", "telefoon", "taal"):
         if getattr(guardian, key):
             values[key] = getattr(guardian, key)
     linked = next((g for g in current if g["naam"].casefold() == guardian.naam.casefold()), None)
@@ -304,7 +305,7 @@ def _import_guardian(conn, actor, student_id, guardian, apart, current, by_name_
     )
     if guardian_id is None or (not linked and not guardian.email):
         guardian_id = conn.execute(
-            insert(T.guardian).values(school_id=actor.school_id, author_id=actor.id, **values)
+            insert(T.guardian).values(**{"taal": "", **values}, school_id=actor.school_id, author_id=actor.id)
         ).inserted_primary_key[0]
         result.guardians_created += 1
         if guardian.email:
@@ -450,7 +451,7 @@ def save_guardian(
         raise KlassenError("klassen.kanaal_unknown", field="voorkeurskanaal")
     if guardian_id is None:
         guardian_id = conn.execute(
-            insert(T.guardian).values(school_id=actor.school_id, author_id=actor.id, **values)
+            insert(T.guardian).values(**{"taal": "", **values}, school_id=actor.school_id, author_id=actor.id)
         ).inserted_primary_key[0]
         conn.execute(
             insert(T.student_guardian).values(

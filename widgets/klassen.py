@@ -44,15 +44,20 @@ def guardian_lines(guardians: list[dict]) -> str:
 
 
 def language_cell(guardians: list[dict]) -> str:
-    parts = []
-    for g in guardians:
-        if g["taal"] and g["taal"] != "Nederlands" or g["tolk_nodig"]:
-            text = g["taal"] + (f" — {t('klassen.tolk_nodig')}" if g["tolk_nodig"] else "")
-            parts.append(safe(text))
-    return "<br>".join(dict.fromkeys(parts)) or "Nederlands"
+    """The family's home languages, once each, and whether an interpreter is needed; "onbekend" when
+    nobody filled it in (the mentor is asked to)."""
+    languages = list(dict.fromkeys(g["taal"].strip() for g in guardians if g["taal"].strip()))
+    if not languages:
+        return safe_html('<span class="stip-warning">{text}</span>', text=t("klassen.language_unknown"))
+    text = ", ".join(languages)
+    if any(g["tolk_nodig"] for g in guardians):
+        text += f" — {t('klassen.tolk_nodig')}"
+    return safe(text)
 
 
-def class_table(students: list[dict], talks: dict[int, dict] | None = None) -> str:
+def class_table(
+    students: list[dict], talks: dict[int, dict] | None = None, contacts: dict[int, tuple] | None = None
+) -> str:
     """The class as an HTML table; every value escaped; each name links to that student."""
     head = "".join(
         f"<th scope='col'>{safe(t(key))}</th>"
@@ -65,6 +70,7 @@ def class_table(students: list[dict], talks: dict[int, dict] | None = None) -> s
         )
     )
     talks = talks or {}
+    contacts = contacts or {}
     rows = []
     for s in students:
         name = safe_html(
@@ -80,9 +86,17 @@ def class_table(students: list[dict], talks: dict[int, dict] | None = None) -> s
             )
         rows.append(
             f"<tr><td>{name}</td><td>{guardian_lines(s['guardians'])}</td>"
-            f"<td>{language_cell(s['guardians'])}</td><td>{talk_cell(talks.get(s['id']))}</td><td>—</td></tr>"
+            f"<td>{language_cell(s['guardians'])}</td><td>{talk_cell(talks.get(s['id']))}</td>"
+            f"<td>{contact_cell(contacts.get(s['id']))}</td></tr>"
         )
     return f'<table class="stip-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def contact_cell(contact: tuple | None) -> str:
+    if contact is None:
+        return "—"
+    day, key = contact
+    return safe(f"{format_date(day)} ({t(key)})")
 
 
 def talk_cell(talk: dict | None) -> str:
@@ -144,6 +158,7 @@ class ClassPanel(w.VBox):
         with store.transaction() as conn:
             students = klassen.class_students(conn, self.actor, self.klas.value)
             talks = startgesprek.states(conn, self.actor, [s["id"] for s in students])
+            contacts = startgesprek.last_contacts(conn, self.actor, [s["id"] for s in students])
             info = next(k for k in klassen.klassen(conn, self.actor) if k.id == self.klas.value)
         tolk = sum(any(g["tolk_nodig"] for g in s["guardians"]) for s in students)
         self.summary.value = safe_html(
@@ -156,7 +171,7 @@ class ClassPanel(w.VBox):
                 tolk=tolk,
             ),
         )
-        self.table.value = class_table(students, talks)
+        self.table.value = class_table(students, talks, contacts)
 
     def _export(self, kind: str) -> None:
         from stip import exports

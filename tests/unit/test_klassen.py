@@ -174,3 +174,12 @@ def test_klas_names_match_whatever_their_case(actor):
         )
         names = [k.name for k in klassen.klassen(conn, actor)]
     assert names == ["1A"]
+
+
+def test_reimport_keeps_a_known_language_and_a_new_unknown_one_stays_empty(actor):
+    header = "leerlingnummer;roepnaam;achternaam;klas;ouder1_naam;ouder1_taal\n"
+    import_text(actor, header + "1;Sara;Bos;1A;Eva Bos;Pools\n2;Tim;Kok;1A;Ali Kok;\n")
+    import_text(actor, header + "1;Sara;Bos;1A;Eva Bos;\n")
+    with store.transaction() as conn:
+        languages = dict(conn.execute(select(T.guardian.c.naam, T.guardian.c.taal)).all())
+    assert languages == {"Eva Bos": "Pools", "Ali Kok": ""}
