@@ -231,7 +231,6 @@ class GoudenMailScreen(Screen):
             w.HBox([self.copy, eml, self.download], layout=w.Layout(align_items="center")),
             self.state,
             w.HBox([ready, sent, undo]),
-            self.savebar,  # a second view of the same bar, next to the buttons it reports on
         )
         self._show_preview()
 
@@ -287,6 +286,12 @@ class GoudenMailScreen(Screen):
     @handled
     def _on_status(self, button, status: str) -> None:
         self.form.flush()
+        try:
+            self._set_status(status)
+        except gouden_mail.GoudenMailError as refused:  # said next to the buttons, where the click was
+            self.state.value = safe_html('<p class="stip-error">{text}</p>', text=t(refused.message_key))
+
+    def _set_status(self, status: str) -> None:
         with store.transaction() as conn:
             self.version = gouden_mail.save(
                 conn, self.actor, self.student_id, {"status": status}, self.version

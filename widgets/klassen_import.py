@@ -117,7 +117,7 @@ class ImportPanel(w.VBox):
         from stip import imports
 
         recognised = imports.recognise(self.parsed.headers)
-        options = [(t("klassen.column_ignore"), ""), *[(f, f) for f in imports.FIELDS]]
+        options = [(t("klassen.column_ignore"), ""), *[(imports.field_label(f), f) for f in imports.FIELDS]]
         self.dropdowns = []
         for index, header in enumerate(self.parsed.headers):
             dropdown = w.Dropdown(

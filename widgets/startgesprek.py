@@ -108,7 +108,6 @@ class PlanPanel(w.VBox):
             w.HBox([self.auto, self.ics, self.download]),
             self.confirm,
             self.table,
-            self.savebar,  # a second view of the same bar, below the list the actions change
         )
 
     def refresh(self) -> None:

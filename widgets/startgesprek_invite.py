@@ -59,6 +59,7 @@ class InvitePanel(w.VBox):
         )
         self.family.observe(lambda _c: self._show_family(), names="value")
         self.unplanned = w.HTML()
+        self.family_status = w.HTML()  # what the buttons below the preview did, right next to them
         self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="260px"))
         self.copy = CopyButton(t("startgesprek.copy"), t("startgesprek.copied"))
         self.class_copy = CopyButton(t("startgesprek.class_copy"), t("startgesprek.copied"))
@@ -96,6 +97,7 @@ class InvitePanel(w.VBox):
             w.HBox(
                 [self.copy, txt, eml, invited], layout=w.Layout(align_items="center", flex_flow="row wrap")
             ),
+            self.family_status,
             w.HTML(safe_html("<h4>{t}</h4>", t=t("startgesprek.class_title"))),
             w.HBox(
                 [self.class_copy, class_txt, class_zip, class_invited], layout=w.Layout(flex_flow="row wrap")
@@ -280,7 +282,10 @@ class InvitePanel(w.VBox):
     def _mark(self, ids: list[int], note: str = "") -> None:
         with store.transaction() as conn:
             startgesprek.mark_invited(conn, self.actor, ids, self.channel.value)
-        self.savebar.info(t("startgesprek.invited_marked", count=len(ids)) + note)
+        self.family_status.value = safe_html(
+            '<p class="stip-ok" role="status">{text}</p>',
+            text=t("startgesprek.invited_marked", count=len(ids)) + note,
+        )
 
     @handled
     def _on_invited(self, button) -> None:

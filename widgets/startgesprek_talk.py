@@ -217,10 +217,25 @@ class TalkPanel(w.VBox):
     # -- agreements ------------------------------------------------------------------------------------------
     def _afspraken(self, talk: dict) -> w.VBox:
         self.afspraken = w.VBox([AfspraakRow(self, a) for a in talk["afspraken"]])
+        columns = w.HTML(
+            safe_html(
+                '<div class="stip-afspraak-head"><span style="width:300px">{a}</span>'
+                '<span style="width:160px">{b}</span>'
+                "<span>{c}</span></div>",
+                a=t("startgesprek.afspraak_wat"),
+                b=t("startgesprek.afspraak_wie"),
+                c=t("startgesprek.afspraak_wanneer"),
+            )
+        )
         add = w.Button(description=t("startgesprek.afspraak_add"), icon="plus")
         add.on_click(self._on_add_afspraak)
         return w.VBox(
-            [heading("startgesprek.afspraken_title", "startgesprek.afspraken_hint"), self.afspraken, add]
+            [
+                heading("startgesprek.afspraken_title", "startgesprek.afspraken_hint"),
+                columns,
+                self.afspraken,
+                add,
+            ]
         )
 
     @handled

@@ -27,9 +27,17 @@ def catalog(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     return merged
 
 
+def _lookup(key: str) -> str | None:
+    return catalog(config.language()).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+
+
 def t(key: str, /, **values: object) -> str:
-    """The text for `key` in the configured language, with `{placeholders}` filled in."""
-    text = catalog(config.language()).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+    """The text for `key` in the configured language, with `{placeholders}` filled in.
+
+    With `count=1` the key's singular form `<key>.one` is used when the catalog has one
+    ("1 gezin" instead of "1 gezinnen").
+    """
+    text = (_lookup(f"{key}.one") if values.get("count") == 1 else None) or _lookup(key)
     if text is None:
         log.warning("missing message key %s", key)
         return key

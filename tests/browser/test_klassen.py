@@ -37,8 +37,8 @@ def test_import_preview_fix_mapping_import_reload_find_class(page, stip_server, 
     expect(page.get_by_role("button", name="Importeren")).to_be_disabled()
 
     # The mentor sees that e-mail and phone are swapped and maps both columns by hand.
-    page.get_by_label("ouder1_email", exact=True).select_option(label="ouder1_telefoon")
-    page.get_by_label("ouder1_telefoon", exact=True).select_option(label="ouder1_email")
+    page.get_by_label("ouder1_email", exact=True).select_option(label="telefoon ouder 1")
+    page.get_by_label("ouder1_telefoon", exact=True).select_option(label="e-mail ouder 1")
     expect(page.get_by_text(re.compile(r"3 leerlingen, 3 ouders/verzorgers — 0 fouten"))).to_be_visible()
     page.get_by_role("button", name="Importeren").click()
     expect(page.get_by_text(re.compile("Klassenlijst ingelezen: 3 nieuwe"))).to_be_visible()

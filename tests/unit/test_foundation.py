@@ -60,8 +60,15 @@ def test_no_unused_keys_and_no_key_in_two_files():
         for key in json.loads(path.read_text(encoding="utf-8")):
             assert key not in seen, f"{key} in {seen.get(key)} and {path.name}"
             seen[key] = path.name
-    unused = set(seen) - used_keys()
+    used = used_keys()
+    used |= {f"{key}.one" for key in used}  # singular forms go with their key (`t(key, count=1)`)
+    unused = set(seen) - used
     assert not unused, f"unused keys: {sorted(unused)}"
+
+
+def test_count_one_takes_the_singular_form():
+    assert i18n.t("startgesprek.invited_marked", count=1) == "1 gezin staat nu als uitgenodigd."
+    assert i18n.t("startgesprek.invited_marked", count=3).startswith("3 gezinnen")
 
 
 def test_missing_key_falls_back_to_the_key_and_placeholders_fill():
