@@ -20,6 +20,7 @@ from sqlalchemy import select
 from stip import imports, klassen, privacy, records, store
 from stip.i18n import t
 from stip.store import tables as T
+from tests.unit.widget_tree import button, walk
 from widgets.klassen import ClassPanel, KlassenScreen
 from widgets.klassen_import import ImportPanel
 from widgets.privacy_panel import PrivacyPanel
@@ -43,18 +44,6 @@ def upload(panel: ImportPanel, data: bytes, name: str = "x.csv", mime: str = "te
         "last_modified": 0,
     }
     panel.upload.set_state({"value": [entry]})
-
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def button(root, description: str) -> w.Button:
-    found = [b for b in walk(root) if isinstance(b, w.Button) and b.description == description]
-    assert found, f"no button {description!r}"
-    return found[0]
 
 
 def has_button(root, description: str) -> bool:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from stip import gouden_mail, invitations, planning, startgesprek, store
 from stip.i18n import t
 from stip.store import tables as T
+from tests.unit.widget_tree import button, walk
 from widgets.gouden_mail import GoudenMailScreen
 from widgets.startgesprek import StartgesprekScreen
 
@@ -30,18 +31,6 @@ YESTERDAY = date.today() - timedelta(days=1)
 
 
 # -- helpers -------------------------------------------------------------------------------------------
-
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def button(root, description: str) -> w.Button:
-    found = [b for b in walk(root) if isinstance(b, w.Button) and b.description == description]
-    assert found, f"no button {description!r}"
-    return found[0]
 
 
 def downloaded(link) -> tuple[str, str, bytes]:
