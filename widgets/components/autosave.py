@@ -71,12 +71,21 @@ class AutoSaveForm(w.VBox):
         self.save = save
         self.savebar = savebar
         self.changes: dict[str, Any] = {}
-        self.errors = {name: w.Label(layout=w.Layout(display="none")) for name in fields}
+        # A checkbox cannot hold a wrong value: it gets no error line (and no wrapper), which keeps
+        # a screen with many checkboxes light. Its rare errors go to the save bar.
+        self.errors = {
+            name: w.Label(layout=w.Layout(display="none"))
+            for name, widget in fields.items()
+            if not isinstance(widget, w.Checkbox)
+        }
         for label in self.errors.values():
             label.add_class("stip-error")
         self._silent = False
         self._debouncer = Debouncer(delay, self._save)
-        rows = [w.VBox([widget, self.errors[name]]) for name, widget in fields.items()]
+        rows = [
+            w.VBox([widget, self.errors[name]]) if name in self.errors else widget
+            for name, widget in fields.items()
+        ]
         super().__init__(children=rows, **kwargs)
         self.add_class("stip-form")
         for name, widget in fields.items():
@@ -132,7 +141,7 @@ class AutoSaveForm(w.VBox):
             stored = self.save(changes)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Dutch message
             name = getattr(exc, "field", None)
-            if name in self.fields and getattr(exc, "message_key", None):
+            if name in self.errors and getattr(exc, "message_key", None):
                 text = t(exc.message_key, **getattr(exc, "values", {}))
                 self._set_error(name, text)
                 self.savebar.error(text)
