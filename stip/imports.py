@@ -216,7 +216,7 @@ class GuardianRow:
     email: str
     telefoon: str
     taal: str
-    tolk_nodig: bool
+    tolk_nodig: bool | None  # None: the file does not say
     relatie: str
 
 
@@ -230,7 +230,7 @@ class StudentRow:
     klas: str
     mentor: str
     guardians: list[GuardianRow]
-    apart_informeren: bool
+    apart_informeren: bool | None  # None: the file does not say
 
 
 @dataclass
@@ -617,7 +617,9 @@ def validate(parsed: ParsedFile, mapping: dict[int, str] | None = None) -> Impor
             if limit is not None and len(text) > limit:
                 errors.append(problem(name, "import.too_long", length=len(text), limit=limit))
 
-        def check_yes_no(name: str) -> bool:
+        def check_yes_no(name: str) -> bool | None:
+            if not value(name).strip():
+                return None  # column absent or cell empty: unknown, so an import never switches it off
             answer = _yes_no(value(name))
             if answer is None:
                 errors.append(problem(name, "import.bad_yes_no", value=_shown(value(name))))

@@ -294,10 +294,11 @@ def apply_import(conn: Connection, actor: Actor, plan, today: date | None = None
 
 
 def _import_guardian(conn, actor, student_id, guardian, apart, current, by_name_email, result) -> None:
-    # An empty cell never overwrites what is known; a new guardian's unknown language stays "".
-    values = dict(naam=guardian.naam, tolk_nodig=guardian.tolk_nodig)
-    for key in ("email", "telefoon", "taal"):
-        if getattr(guardian, key):
+    # An empty cell or a missing column never overwrites what is known (a mentor's "tolk nodig" or
+    # "apart informeren" survives the next plain export); a new guardian's unknown language stays "".
+    values = {"naam": guardian.naam}
+    for key in ("email", "telefoon", "taal", "tolk_nodig"):
+        if getattr(guardian, key) not in ("", None):
             values[key] = getattr(guardian, key)
     linked = next((g for g in current if g["naam"].casefold() == guardian.naam.casefold()), None)
     guardian_id = (
@@ -305,7 +306,9 @@ def _import_guardian(conn, actor, student_id, guardian, apart, current, by_name_
     )
     if guardian_id is None or (not linked and not guardian.email):
         guardian_id = conn.execute(
-            insert(T.guardian).values(**{"taal": "", **values}, school_id=actor.school_id, author_id=actor.id)
+            insert(T.guardian).values(
+                **{"taal": "", "tolk_nodig": False, **values}, school_id=actor.school_id, author_id=actor.id
+            )
         ).inserted_primary_key[0]
         result.guardians_created += 1
         if guardian.email:
@@ -316,8 +319,12 @@ def _import_guardian(conn, actor, student_id, guardian, apart, current, by_name_
             .where(T.guardian.c.id == guardian_id)
             .values(**values, version=T.guardian.c.version + 1, updated_at=func.now())
         )
-    link = dict(relatie=guardian.relatie or "ouder", apart_informeren=apart)
-    if linked:
+    link = {}
+    if guardian.relatie:
+        link["relatie"] = guardian.relatie
+    if apart is not None:
+        link["apart_informeren"] = apart
+    if linked and link:
         conn.execute(
             update(T.student_guardian)
             .where(
@@ -329,8 +336,9 @@ def _import_guardian(conn, actor, student_id, guardian, apart, current, by_name_
             .values(**link)
         )
     elif all(g["id"] != guardian_id for g in current):  # `current` holds every link of this student
+        new_link = {"relatie": "ouder", "apart_informeren": False, **link}
         conn.execute(
-            insert(T.student_guardian).values(student_id=student_id, guardian_id=guardian_id, **link)
+            insert(T.student_guardian).values(student_id=student_id, guardian_id=guardian_id, **new_link)
         )
         current.append({"id": guardian_id, "naam": guardian.naam})
 
@@ -451,7 +459,9 @@ def save_guardian(
         raise KlassenError("klassen.kanaal_unknown", field="voorkeurskanaal")
     if guardian_id is None:
         guardian_id = conn.execute(
-            insert(T.guardian).values(**{"taal": "", **values}, school_id=actor.school_id, author_id=actor.id)
+            insert(T.guardian).values(
+                **{"taal": "", "tolk_nodig": False, **values}, school_id=actor.school_id, author_id=actor.id
+            )
         ).inserted_primary_key[0]
         conn.execute(
             insert(T.student_guardian).values(

@@ -244,7 +244,7 @@ def test_goed_komma_every_field():
             "Peter Jansen", "peter@voorbeeld.nl", "06-87654321", "Nederlands", False, "vader"
         ),
     ]
-    assert noor.tussenvoegsel == "van" and noor.apart_informeren is False
+    assert noor.tussenvoegsel == "van" and noor.apart_informeren is None  # the file leaves it empty
     assert [(g.naam, g.taal, g.tolk_nodig) for g in noor.guardians] == [
         ("Fatima el Amrani", "Arabisch", True)
     ]
@@ -343,7 +343,7 @@ def test_header_variants_file():
         imports.GuardianRow(
             "Sara van den Broek", "sara@voorbeeld.nl", "020-1234567", "Nederlands", False, "moeder"
         ),
-        imports.GuardianRow("Tom Broek", "tom@voorbeeld.nl", "", "", False, ""),
+        imports.GuardianRow("Tom Broek", "tom@voorbeeld.nl", "", "", None, ""),  # empty: unknown
     ]
 
 
@@ -674,7 +674,8 @@ def test_other_lengths_follow_the_store():
 @pytest.mark.parametrize(
     ("text", "answer"),
     [(v, True) for v in ("ja", "JA", "j", "1", "x", "X", "yes", "true", "True", " ja ", "waar")]
-    + [(v, False) for v in ("", "nee", "Nee", "n", "0", "no", "false", "onwaar")],
+    + [(v, False) for v in ("nee", "Nee", "n", "0", "no", "false", "onwaar")]
+    + [("", None)],  # empty: the file does not say, so an import never switches a known "ja" off
 )
 def test_yes_no_values(text, answer):
     plan = parse(
@@ -944,6 +945,10 @@ def test_csv_round_trip_of_valid_rows(rows, delimiter, encoding):
         for start in (6, 12):
             naam, relatie, email, telefoon, taal, tolk = row[start : start + 6]
             if naam:
-                expected.append(imports.GuardianRow(naam, email, telefoon, taal, tolk == "ja", relatie))
+                expected.append(
+                    imports.GuardianRow(
+                        naam, email, telefoon, taal, {"ja": True, "": None}.get(tolk, False), relatie
+                    )
+                )
         assert student.guardians == expected
-        assert student.apart_informeren is (row[-1] in ("ja", "1"))
+        assert student.apart_informeren is ({"ja": True, "1": True, "": None}.get(row[-1], False))

@@ -183,3 +183,22 @@ def test_reimport_keeps_a_known_language_and_a_new_unknown_one_stays_empty(actor
     with store.transaction() as conn:
         languages = dict(conn.execute(select(T.guardian.c.naam, T.guardian.c.taal)).all())
     assert languages == {"Eva Bos": "Pools", "Ali Kok": ""}
+
+
+def test_a_plain_reimport_keeps_apart_informeren_tolk_and_relatie(actor):
+    full = (
+        "leerlingnummer;roepnaam;achternaam;klas;"
+        "ouder1_naam;ouder1_relatie;ouder1_tolk_nodig;apart_informeren\n"
+    )
+    import_text(actor, full + "1;Sara;Bos;1A;Eva Bos;moeder;ja;ja\n")
+    plain = "leerlingnummer;roepnaam;achternaam;klas;ouder1_naam\n"
+    import_text(actor, plain + "1;Sara;Bos;1A;Eva Bos\n")
+    with store.transaction() as conn:
+        guardian = klassen.get_student(conn, actor, conn.execute(select(T.student.c.id)).scalar_one())[
+            "guardians"
+        ][0]
+    assert (guardian["relatie"], guardian["tolk_nodig"], guardian["apart_informeren"]) == (
+        "moeder",
+        True,
+        True,
+    )
