@@ -16,8 +16,8 @@ from sqlalchemy import Connection, insert, select
 from stip import content, texts
 from stip.schools import Actor
 from stip.sheets import long_date
+from stip.store import VersionConflict, update_versioned
 from stip.store import tables as T
-from stip.store import update_versioned
 
 CHANNELS = ("brief", "email", "app")
 
@@ -53,6 +53,13 @@ def save_template(
     texts.fill(body, sample, allowed())
     key = f"invitation.{channel}"
     if version is None:
+        exists = conn.execute(
+            select(T.text_template.c.id).where(
+                T.text_template.c.owner_id == actor.id, T.text_template.c.key == key
+            )
+        ).first()
+        if exists:  # stored meanwhile from another tab: reload it instead of failing on the unique key
+            raise VersionConflict()
         conn.execute(
             insert(T.text_template).values(
                 school_id=actor.school_id,

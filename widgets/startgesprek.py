@@ -326,10 +326,12 @@ class StartgesprekScreen(Screen):
             return
         query = self.query
         self.actor = acting()
+        self.student_query = self.query_int("student")
         with store.transaction() as conn:
             infos = klassen.klassen(conn, self.actor)
+            klas_of = {o["id"]: o["klas"] for o in klassen.student_options(conn, self.actor)}
         self.names = {k.id: k.name for k in infos}
-        wanted = query.get("klas")
+        wanted = klas_of.get(self.student_query) or query.get("klas")  # ?student=N opens that student's class
         self.klas = w.Dropdown(
             description=t("klassen.klas_label"),
             options=[(k.name, k.id) for k in infos],
@@ -337,7 +339,6 @@ class StartgesprekScreen(Screen):
         )
         empty = w.HTML(safe_html('<p class="stip-notice">{text}</p>', text=t("startgesprek.no_classes")))
         empty.layout.display = "none" if infos else None
-        self.student_query = self.query_int("student")
         builders = (self._build_plan, self._build_invite, self._build_talk, self._build_overview)
         selected = 2 if self.student_query is not None else 0
         self.tabs = LazyTabs([t(key) for key in self.TABS], builders, selected=selected)

@@ -30,6 +30,7 @@ class InvitePanel(w.VBox):
         self.actor = screen.actor
         self.planned: list[int] = []  # students of the class with a time: only they can be invited
         self.savebar = SaveBar()
+        self.savebar.on_reload(lambda _b: self._load_template())
         self.channel = w.ToggleButtons(options=[(t(k), c) for c, k in CHANNEL_KEYS.items()], value="brief")
         self.channel.observe(self._on_channel, names="value")
         self.shown_channel = self.channel.value  # the channel whose template the fields hold
@@ -108,6 +109,7 @@ class InvitePanel(w.VBox):
     def refresh(self) -> None:
         from stip import klassen
 
+        self.form.flush()  # the last second of typing belongs to the template shown so far
         self._load_template()
         if self.screen.klas_id is None:
             self.family.options = []

@@ -145,6 +145,8 @@ class StudentPanel(w.VBox):
 
     def show_student(self, student_id: int | None) -> None:
         """Show the form of one student (None: a new, empty one)."""
+        if student_id != self.student_id and getattr(self, "form", None) is not None:
+            self.form.flush()  # what was typed belongs to the student shown so far, not to the next one
         self.student_id = student_id
         self.savebar.reset()
         fields = {

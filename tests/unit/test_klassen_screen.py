@@ -441,3 +441,24 @@ def test_privacy_panel_keeps_the_months_within_bounds(actor, months):
     panel.months.value = months  # BoundedIntText clamps to 1..120
     with store.transaction() as conn:
         assert privacy.retention_months(conn, actor) == panel.months.value == (1 if months == 0 else 120)
+
+
+def test_switching_student_saves_what_was_typed_on_the_student_it_was_typed_for(demo_school, actor):
+    from sqlalchemy import select
+
+    from stip import store
+    from stip.store import tables as T
+    from widgets.student_edit import StudentPanel
+
+    with store.transaction() as conn:
+        first, second = conn.execute(select(T.student.c.id).order_by(T.student.c.id).limit(2)).scalars().all()
+    panel = StudentPanel(actor, first)
+    panel.form.fields["roepnaam"].value = "Getypt"
+    panel.picker.value = second  # chosen within the second, before the save timer fired
+    with store.transaction() as conn:
+        names = dict(
+            conn.execute(
+                select(T.student.c.id, T.student.c.roepnaam).where(T.student.c.id.in_([first, second]))
+            ).all()
+        )
+    assert names[first] == "Getypt" and names[second] != "Getypt"

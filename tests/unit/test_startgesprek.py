@@ -683,3 +683,13 @@ def test_gouden_mail_for_parents_informed_apart_is_one_mail_each(demo_school, ac
     assert [len(m["to"]) for m in mails] == [1, 1]
     assert mails[0]["to"] != mails[1]["to"]
     assert all(m["names"] in m["body"] for m in mails)
+
+
+def test_a_template_stored_meanwhile_in_another_tab_is_a_conflict_not_a_crash(demo_school, actor):
+    from stip.store import VersionConflict
+
+    body = "Beste {ouders},\nTot {datum}.\n{mentor}"
+    with store.transaction() as conn:
+        invitations.save_template(conn, actor, "app", "", body, None)
+    with pytest.raises(VersionConflict), store.transaction() as conn:
+        invitations.save_template(conn, actor, "app", "", body + "!", None)  # the other tab saw no template

@@ -582,3 +582,10 @@ def test_deleting_a_planned_slot_asks_first_and_names_the_family(demo_school, ac
     button(panel.confirm, t("startgesprek.delete_slot_yes")).click()
     assert conversation(lotte)["slot_id"] is None
     assert panel.savebar.text == t("startgesprek.slot_deleted_family", naam="Lotte Bakker")
+
+
+def test_a_student_link_opens_that_students_class_and_talk(demo_school, actor):
+    thijs = student_id("Thijs", "Bakker")  # in 2B, not the first class
+    screen = StartgesprekScreen(query={"student": str(thijs)})
+    assert screen.klas_name == "2B" and screen.tabs.selected_index == 2
+    assert screen.talk.student.value == thijs
