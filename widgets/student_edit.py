@@ -274,6 +274,15 @@ class StudentPanel(w.VBox):
         left_button = w.Button(description=t("klassen.mark_left"), icon="sign-out")
         delete_button = w.Button(description=t("klassen.delete"), icon="trash", button_style="danger")
         self.confirm = w.HBox()
+        # An inzage for one parent leaves out the other parent's protected contact details (AVG, DESIGN §8).
+        self.inzage_for = w.Dropdown(
+            description=t("klassen.inzage_for"),
+            options=[(t("klassen.inzage_for_all"), 0)]
+            + [(t("klassen.inzage_for_guardian", naam=g["naam"]), g["id"]) for g in student["guardians"]],
+            value=0,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="460px"),
+        )
         html_button.on_click(self._on_inzage_html)
         json_button.on_click(self._on_inzage_json)
         left_button.on_click(self._on_mark_left)
@@ -288,6 +297,7 @@ class StudentPanel(w.VBox):
         return w.VBox(
             [
                 title,
+                self.inzage_for,
                 w.HBox([html_button, json_button, self.inzage_link]),
                 w.HBox([left_button, delete_button]),
                 self.confirm,
@@ -298,7 +308,7 @@ class StudentPanel(w.VBox):
         from stip import privacy
 
         with store.transaction() as conn:
-            return privacy.inzage(conn, self.actor, self.student_id)
+            return privacy.inzage(conn, self.actor, self.student_id, self.inzage_for.value or None)
 
     @handled
     def _on_inzage_html(self, button) -> None:

@@ -462,3 +462,32 @@ def test_switching_student_saves_what_was_typed_on_the_student_it_was_typed_for(
             ).all()
         )
     assert names[first] == "Getypt" and names[second] != "Getypt"
+
+
+def test_inzage_for_one_parent_hides_the_other_parents_protected_contact(demo_school, actor):
+    import base64
+    import json
+
+    from sqlalchemy import select, update
+
+    from stip import store
+    from stip.store import tables as T
+    from widgets.student_edit import StudentPanel
+
+    with store.transaction() as conn:
+        sem = conn.execute(select(T.student.c.id).where(T.student.c.roepnaam == "Sem")).scalar_one()
+        guardians = conn.execute(
+            select(T.guardian.c.id, T.guardian.c.email)
+            .join(T.student_guardian, T.student_guardian.c.guardian_id == T.guardian.c.id)
+            .where(T.student_guardian.c.student_id == sem)
+            .order_by(T.guardian.c.id)
+        ).all()
+        conn.execute(
+            update(T.guardian).where(T.guardian.c.id == guardians[1].id).values(contact_afgeschermd=True)
+        )
+    panel = StudentPanel(actor, sem)
+    panel.inzage_for.value = guardians[0].id
+    button(panel, t("klassen.inzage_json")).click()
+    data = json.loads(base64.b64decode(panel.inzage_link.value.split("base64,")[1].split('"')[0]))
+    text = json.dumps(data)
+    assert guardians[0].email in text and guardians[1].email not in text
