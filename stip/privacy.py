@@ -441,9 +441,14 @@ def retention_candidates(conn: Connection, actor: Actor, today: date) -> list[di
     ]
 
 
-def apply_retention(conn: Connection, actor: Actor, today: date, dry_run: bool) -> list[dict]:
-    """The retention candidates; deleted (with everything about them) unless `dry_run`."""
-    candidates = retention_candidates(conn, actor, today)
+def apply_retention(
+    conn: Connection, actor: Actor, today: date, dry_run: bool, only: set[int] | None = None
+) -> list[dict]:
+    """The retention candidates; deleted (with everything about them) unless `dry_run`.
+
+    `only`: the ids the user saw and confirmed; a candidate that was not shown is left alone.
+    """
+    candidates = [c for c in retention_candidates(conn, actor, today) if only is None or c["id"] in only]
     if not dry_run:
         for candidate in candidates:
             delete_student(conn, actor, candidate["id"])

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from stip import klassen
 from stip.schools import Actor, ensure_school_year
+from stip.store import VersionConflict, update_versioned
 from stip.store import tables as T
-from stip.store import update_versioned
 
 KIND = "startgesprek"
 VORMEN = klassen.KANALEN  # gesprek op school, telefoon, video, mail, app, huisbezoek
@@ -189,6 +189,22 @@ def assign_slot(conn: Connection, actor: Actor, student_id: int, slot_id: int | 
             )
     except IntegrityError:
         raise StartgesprekError("startgesprek.slot_taken") from None
+
+
+def place_in_slot(conn: Connection, actor: Actor, slot_id: int, old: int | None, new: int | None) -> None:
+    """Put family `new` in a slot that the page showed holding `old` (None: free), in one transaction.
+
+    When someone else changed the slot since the page was drawn, nothing changes: VersionConflict.
+    """
+    holder = conn.execute(
+        select(T.conversation.c.student_id).where(T.conversation.c.slot_id == slot_id)
+    ).scalar()
+    if holder != old:
+        raise VersionConflict()
+    if old is not None:
+        assign_slot(conn, actor, old, None)
+    if new is not None:
+        assign_slot(conn, actor, new, slot_id)
 
 
 def auto_assign(conn: Connection, actor: Actor, klas_id: int):

@@ -73,6 +73,7 @@ class PrivacyPanel(w.VBox):
 
         with store.transaction() as conn:
             found = privacy.retention_candidates(conn, self.actor, date.today())
+        self.shown = {c["id"] for c in found}  # only what the user saw is removed on "Ja"
         self.clean_button.layout.display = None if found else "none"
         if not found:
             self.candidates.value = safe_html(
@@ -112,7 +113,7 @@ class PrivacyPanel(w.VBox):
         from stip import privacy
 
         with store.transaction() as conn:
-            removed = privacy.apply_retention(conn, self.actor, date.today(), dry_run=False)
+            removed = privacy.apply_retention(conn, self.actor, date.today(), dry_run=False, only=self.shown)
         self.savebar.info(t("klassen.retention_removed", count=len(removed)))
         self._show_candidates()
 

@@ -61,6 +61,7 @@ class PlanPanel(w.VBox):
         super().__init__(**kwargs)
         self.screen = screen
         self.savebar = SaveBar()
+        self.savebar.on_reload(lambda _b: self.refresh())
         self.day = w.DatePicker(
             description=t("startgesprek.day"), value=date.today(), style=STYLE, layout=w.Layout(width="360px")
         )
@@ -221,11 +222,9 @@ class PlanPanel(w.VBox):
     @handled
     def _on_choose(self, change, slot_id: int) -> None:
         with store.transaction() as conn:
-            old, new = change["old"], change["new"]
-            if old:
-                startgesprek.assign_slot(conn, self.screen.actor, old, None)
-            if new:
-                startgesprek.assign_slot(conn, self.screen.actor, new, slot_id)
+            startgesprek.place_in_slot(
+                conn, self.screen.actor, slot_id, change["old"] or None, change["new"] or None
+            )
         self.refresh()
         self.savebar.saved()
 

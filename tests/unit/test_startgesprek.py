@@ -693,3 +693,16 @@ def test_a_template_stored_meanwhile_in_another_tab_is_a_conflict_not_a_crash(de
         invitations.save_template(conn, actor, "app", "", body, None)
     with pytest.raises(VersionConflict), store.transaction() as conn:
         invitations.save_template(conn, actor, "app", "", body + "!", None)  # the other tab saw no template
+
+
+def test_placing_in_a_slot_that_changed_meanwhile_is_a_conflict(demo_school, actor):
+    from stip.store import VersionConflict
+
+    rows = make(actor, "1A", time(19, 20), time(19, 40))
+    lotte, yousef = student("Lotte", "Bakker"), student("Yousef", "Alkhatib")
+    with store.transaction() as conn:
+        startgesprek.place_in_slot(conn, actor, rows[0]["id"], None, lotte)  # tab 1
+    with pytest.raises(VersionConflict), store.transaction() as conn:
+        startgesprek.place_in_slot(conn, actor, rows[0]["id"], None, yousef)  # tab 2 still showed it free
+    with store.transaction() as conn:
+        assert startgesprek.slots(conn, actor, rows[0]["klas_id"])[0]["student_id"] == lotte
