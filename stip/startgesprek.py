@@ -191,6 +191,23 @@ def assign_slot(conn: Connection, actor: Actor, student_id: int, slot_id: int | 
         raise StartgesprekError("startgesprek.slot_taken") from None
 
 
+def slot_times(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, Any]:
+    """When this school year's startgesprek of each student starts (only students with a slot)."""
+    if not student_ids:
+        return {}
+    rows = conn.execute(
+        select(T.conversation.c.student_id, T.slot.c.starts_at)
+        .join(T.slot, T.slot.c.id == T.conversation.c.slot_id)
+        .where(
+            T.conversation.c.student_id.in_(student_ids),
+            T.conversation.c.kind == KIND,
+            T.conversation.c.school_year_id == _year(conn, actor),
+            T.slot.c.school_id == actor.school_id,
+        )
+    ).all()
+    return {r.student_id: r.starts_at for r in rows}
+
+
 def place_in_slot(conn: Connection, actor: Actor, slot_id: int, old: int | None, new: int | None) -> None:
     """Put family `new` in a slot that the page showed holding `old` (None: free), in one transaction.
 
@@ -233,7 +250,11 @@ def auto_assign(conn: Connection, actor: Actor, klas_id: int):
                 conn.execute(
                     select(T.slot)
                     .join(T.conversation, T.conversation.c.slot_id == T.slot.c.id)
-                    .where(T.conversation.c.student_id == sibling, T.conversation.c.kind == KIND)
+                    .where(
+                        T.conversation.c.student_id == sibling,
+                        T.conversation.c.kind == KIND,
+                        T.conversation.c.school_year_id == _year(conn, actor),
+                    )
                 )
                 .mappings()
                 .first()

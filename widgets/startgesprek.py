@@ -121,7 +121,9 @@ class PlanPanel(w.VBox):
             rows = startgesprek.slots(conn, self.screen.actor, klas_id)
             students = klassen.class_students(conn, self.screen.actor, klas_id)
             siblings = {s["id"]: klassen.siblings(conn, self.screen.actor, s["id"]) for s in students}
-            sibling_slots = self._sibling_slots(conn, siblings)
+            sibling_slots = startgesprek.slot_times(
+                conn, self.screen.actor, [o["id"] for group in siblings.values() for o in group]
+            )
         planned = {r["student_id"] for r in rows if r["student_id"]}
         by_id = {s["id"]: s for s in students}
         self.summary.value = safe_html(
@@ -158,21 +160,6 @@ class PlanPanel(w.VBox):
             notes = self._notes(by_id.get(row["student_id"]), siblings, sibling_slots)
             lines.append(w.HBox([choice, remove, w.HTML(notes)], layout=w.Layout(align_items="center")))
         self.table.children = tuple(lines)
-
-    def _sibling_slots(self, conn, siblings) -> dict[int, dict]:
-        from sqlalchemy import select
-
-        from stip.store import tables as T
-
-        ids = {o["id"] for group in siblings.values() for o in group}
-        if not ids:
-            return {}
-        rows = conn.execute(
-            select(T.conversation.c.student_id, T.slot.c.starts_at)
-            .join(T.slot, T.slot.c.id == T.conversation.c.slot_id)
-            .where(T.conversation.c.student_id.in_(ids))
-        ).all()
-        return {r.student_id: r.starts_at for r in rows}
 
     @staticmethod
     def _notes(student, siblings, sibling_slots) -> str:
@@ -341,7 +328,8 @@ class StartgesprekScreen(Screen):
         builders = (self._build_plan, self._build_invite, self._build_talk, self._build_overview)
         selected = 2 if self.student_query is not None else 0
         self.tabs = LazyTabs([t(key) for key in self.TABS], builders, selected=selected)
-        self.children = (empty, self.klas, self.tabs)
+        self.savebar = SaveBar()  # what went wrong while switching class or tab
+        self.children = (empty, self.klas, self.savebar, self.tabs)
         self.klas.observe(self._on_klas, names="value")
         self.tabs.observe(self._on_tab, names="selected_index")
         self.tabs.panel(selected).refresh()
@@ -378,11 +366,11 @@ class StartgesprekScreen(Screen):
     def klas_name(self) -> str:
         return self.names.get(self.klas.value, "")
 
-    @handled(savebar=None)
+    @handled
     def _on_klas(self, change) -> None:
         self.tabs.panel(self.tabs.selected_index).refresh()
 
-    @handled(savebar=None)
+    @handled
     def _on_tab(self, change) -> None:
         self.tabs.panel(change["new"]).refresh()
 

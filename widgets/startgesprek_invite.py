@@ -291,6 +291,12 @@ class InvitePanel(w.VBox):
 
     @handled
     def _on_invited(self, button) -> None:
+        if self.family.value not in self.planned:  # invite with a time, or the family gets "[nog te plannen]"
+            self.family_status.value = safe_html(
+                '<p class="stip-warning">{text}</p>',
+                text=t("startgesprek.invite_unplanned", roepnaam=self.family.label.split(" — ")[0]),
+            )
+            return
         self._mark([self.family.value])
 
     @handled

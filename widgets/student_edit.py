@@ -154,8 +154,13 @@ class StudentPanel(w.VBox):
             "roepnaam": text("klassen.field_roepnaam"),
             "tussenvoegsel": text("klassen.field_tussenvoegsel"),
             "achternaam": text("klassen.field_achternaam"),
+            # Saved when the field is left, not while typing: "1" on the way to "1B" makes no class "1".
             "klas": w.Combobox(
-                description=t("klassen.field_klas"), layout=WIDE, style=STYLE, ensure_option=False
+                description=t("klassen.field_klas"),
+                layout=WIDE,
+                style=STYLE,
+                ensure_option=False,
+                continuous_update=False,
             ),
         }
         with store.transaction() as conn:
