@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
+from stip.imports import EMAIL  # one rule for e-mail addresses, in the import and the form
 from stip.schools import Actor, ensure_school_year
 from stip.store import tables as T
 from stip.store import update_versioned
 
 KANALEN = ("gesprek op school", "telefoon", "video", "mail", "app", "huisbezoek")
 RELATIES = ("moeder", "vader", "ouder", "verzorger", "voogd", "pleegouder", "oma", "opa", "anders")
-EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]{2,}$")
 
 
 FIELD_LABELS = {
@@ -451,7 +451,7 @@ def save_guardian(
     values = _clean(values, GUARDIAN_FIELDS)
     if guardian_id is None or "naam" in values:
         _check_name(values, "naam", required=True)
-    if values.get("email") and not EMAIL.match(values["email"]):
+    if values.get("email") and not EMAIL.fullmatch(values["email"]):
         raise KlassenError("klassen.email_invalid", field="email", email=values["email"])
     if len(values.get("telefoon", "")) > 40:
         raise KlassenError("klassen.field_too_long", field="telefoon", limit=40)

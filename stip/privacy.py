@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, exists, func, or_, select, update
 
 from stip.i18n import t
+from stip.klassen import full_name
+from stip.records import plain as _plain
 from stip.schools import Actor
 from stip.store import tables as T
 
@@ -47,19 +49,8 @@ class RetentionInvalid(ValueError):
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-serialisable value: dates and timestamps as ISO strings."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
-
-
 def _row(mapping: Any) -> dict[str, Any]:
     return {key: _plain(value) for key, value in mapping.items()}
-
-
-def full_name(roepnaam: str, tussenvoegsel: str | None, achternaam: str) -> str:
-    return " ".join(part for part in (roepnaam, tussenvoegsel, achternaam) if part)
 
 
 def _student_row(conn: Connection, actor: Actor, student_id: int) -> Any:

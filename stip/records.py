@@ -10,7 +10,8 @@ from sqlalchemy import Connection, func, select
 from stip.store import tables as T
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A JSON-serialisable value: dates and timestamps as ISO strings."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
@@ -31,7 +32,7 @@ def export_all(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     for table in T.metadata.sorted_tables:
         order = list(table.primary_key.columns)
         rows = conn.execute(select(table).order_by(*order)).mappings().all()
-        result[T.PLURAL[table.name]] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+        result[T.PLURAL[table.name]] = [{k: plain(v) for k, v in row.items()} for row in rows]
     for row in result["students"]:
         row["klas"] = klas_names.get(row["klas_id"])
     return result
