@@ -97,22 +97,29 @@ def _year(conn: Connection, actor: Actor) -> int:
 
 
 def add_slots(conn: Connection, actor: Actor, klas_id: int, new: list) -> int:
-    """Store `planning.Slot`s for a class; refused when one overlaps a slot the class already has."""
+    """Store `planning.Slot`s for a class; refused when one overlaps a slot of the class, or a slot of
+    another class with the same mentor (one mentor cannot hold two talks at once)."""
     klas = _klas(conn, actor, klas_id)
+    mentor = klas.mentor_id or actor.id
     existing = conn.execute(
-        select(T.slot.c.starts_at, T.slot.c.ends_at).where(T.slot.c.klas_id == klas_id)
+        select(T.slot.c.starts_at, T.slot.c.ends_at, T.slot.c.klas_id).where(
+            T.slot.c.school_id == actor.school_id,
+            (T.slot.c.klas_id == klas_id) | (T.slot.c.mentor_id == mentor),
+        )
     ).all()
+    taken = [(start, end, other == klas_id) for start, end, other in existing]
     for slot in new:
-        for start, end in existing:
+        for start, end, same_klas in taken:
             if slot.start < end and start < slot.end:
-                raise StartgesprekError("startgesprek.slot_overlap", time=slot.start.strftime("%d-%m %H:%M"))
-        existing.append((slot.start, slot.end))
+                key = "startgesprek.slot_overlap" if same_klas else "startgesprek.slot_overlap_mentor"
+                raise StartgesprekError(key, time=slot.start.strftime("%d-%m %H:%M"))
+        taken.append((slot.start, slot.end, True))
     for slot in new:
         conn.execute(
             insert(T.slot).values(
                 school_id=actor.school_id,
                 klas_id=klas_id,
-                mentor_id=slot.mentor or klas.mentor_id or actor.id,
+                mentor_id=slot.mentor or mentor,
                 starts_at=slot.start,
                 ends_at=slot.end,
                 location=slot.location,

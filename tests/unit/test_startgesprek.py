@@ -706,3 +706,22 @@ def test_placing_in_a_slot_that_changed_meanwhile_is_a_conflict(demo_school, act
         startgesprek.place_in_slot(conn, actor, rows[0]["id"], None, yousef)  # tab 2 still showed it free
     with store.transaction() as conn:
         assert startgesprek.slots(conn, actor, rows[0]["klas_id"])[0]["student_id"] == lotte
+
+
+def test_a_mentor_of_two_classes_cannot_hold_two_talks_at_once(demo_school, actor):
+    from sqlalchemy import update
+
+    with store.transaction() as conn:
+        one_a, two_b = (
+            conn.execute(select(T.klas.c.id).where(T.klas.c.name == n)).scalar_one() for n in ("1A", "2B")
+        )
+        conn.execute(
+            update(T.klas)
+            .where(T.klas.c.id == two_b)
+            .values(mentor_id=select(T.klas.c.mentor_id).where(T.klas.c.id == one_a).scalar_subquery())
+        )
+    make(actor, "1A", time(19, 0), time(20, 0))
+    with pytest.raises(startgesprek.StartgesprekError) as refused:
+        make(actor, "2B", time(19, 40), time(20, 40))
+    assert refused.value.message_key == "startgesprek.slot_overlap_mentor"
+    make(actor, "2B", time(20, 0), time(21, 0))  # right after: fine
