@@ -3,6 +3,8 @@ three preparation questions for parents and student; every student of the class 
 
 from __future__ import annotations
 
+from functools import partial
+
 import ipywidgets as w
 
 from stip import content, gouden_mail, klassen, startgesprek, store
@@ -11,6 +13,7 @@ from widgets.components.autosave import AutoSaveForm
 from widgets.components.clipboard import CopyButton
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
+from widgets.components.lazy_tabs import LazyAccordion
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
 from widgets.components.screen import Screen
@@ -169,33 +172,17 @@ class GoudenMailScreen(Screen):
                 style={"description_width": "150px"},
             )
         }
-        chosen = set(self.record["vragen"]) if self.record else set()
-        groups = []
-        for category, key in CATEGORY_KEYS.items():
-            columns = []
-            for audience, audience_key in AUDIENCE_KEYS.items():
-                boxes = []
-                for q in gouden_mail.question_bank():
-                    if q["category"] == category and q["audience"] == audience:
-                        box = w.Checkbox(
-                            description=q["text"],
-                            indent=False,
-                            value=q["id"] in chosen,
-                            layout=w.Layout(width="auto"),
-                        )
-                        fields[f"q:{q['id']}"] = box
-                        boxes.append(box)
-                columns.append(
-                    w.VBox(
-                        [w.HTML(safe_html("<em>{a}</em>", a=t(audience_key))), *boxes],
-                        layout=w.Layout(width="50%"),
-                    )
-                )
-            groups.append(w.VBox([w.HTML(safe_html("<h4>{c}</h4>", c=t(key))), w.HBox(columns)]))
+        self.chosen = set(self.record["vragen"]) if self.record else set()
+        self.question_boxes: dict[str, w.Checkbox] = {}
+        # Each question group is built when it is opened: 40 checkboxes at once made the page heavy.
+        self.questions = LazyAccordion(
+            [t(key) for key in CATEGORY_KEYS.values()],
+            [partial(self._question_group, category) for category in CATEGORY_KEYS],
+        )
         self.form = AutoSaveForm(fields, self._save, self.savebar)
         self.form.load({"positief": self.record["positief"] if self.record else ""})
         self.form.children = (
-            self.form.children[0],
+            *self.form.children,
             w.HTML(
                 safe_html(
                     "<h4>{t}</h4><p class='stip-muted'>{h}</p>",
@@ -203,7 +190,7 @@ class GoudenMailScreen(Screen):
                     h=t("gouden_mail.questions_hint"),
                 )
             ),
-            *groups,
+            self.questions,
         )
         self.separate = w.HTML()
         self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="300px"))
@@ -234,13 +221,41 @@ class GoudenMailScreen(Screen):
         )
         self._show_preview()
 
+    def _question_group(self, category: str) -> w.HBox:
+        """The questions of one category, for the parents and for the student, side by side."""
+        columns = []
+        for audience, audience_key in AUDIENCE_KEYS.items():
+            boxes = []
+            for q in gouden_mail.question_bank():
+                if q["category"] == category and q["audience"] == audience:
+                    box = w.Checkbox(
+                        description=q["text"],
+                        indent=False,
+                        value=q["id"] in self.chosen,
+                        layout=w.Layout(width="auto"),
+                    )
+                    box.observe(partial(self._on_question, q["id"]), names="value")
+                    self.question_boxes[q["id"]] = box
+                    boxes.append(box)
+            header = w.HTML(safe_html("<em>{a}</em>", a=t(audience_key)))
+            columns.append(w.VBox([header, *boxes], layout=w.Layout(width="50%")))
+        return w.HBox(columns)
+
+    def question(self, question_id: str) -> w.Checkbox:
+        """The checkbox of one question (its group is opened when needed)."""
+        category = next(q["category"] for q in gouden_mail.question_bank() if q["id"] == question_id)
+        self.questions.panel(list(CATEGORY_KEYS).index(category))
+        return self.question_boxes[question_id]
+
+    @handled
+    def _on_question(self, question_id: str, change) -> None:
+        (self.chosen.add if change["new"] else self.chosen.discard)(question_id)
+        order = [q["id"] for q in gouden_mail.question_bank()]
+        self._save({"vragen": sorted(self.chosen, key=order.index)})
+        self.savebar.saved()
+
     def _save(self, changes: dict) -> bool:
-        values = {}
-        if "positief" in changes:
-            values["positief"] = changes["positief"]
-        if any(k.startswith("q:") for k in changes):
-            current = self.form.values()
-            values["vragen"] = [k[2:] for k, v in current.items() if k.startswith("q:") and v]
+        values = {k: v for k, v in changes.items() if k in ("positief", "vragen")}
         with store.transaction() as conn:
             self.version = gouden_mail.save(conn, self.actor, self.student_id, values, self.version)
             self.record = gouden_mail.get(conn, self.actor, self.student_id)

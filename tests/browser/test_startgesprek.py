@@ -82,6 +82,7 @@ def test_startgesprek_season_from_slots_to_recorded_goal(page, stip_server, demo
     # Gouden mail for Yousef: something that goes well plus a question; marked as sent.
     page.goto(f"{base}/Gouden_mail.ipynb?student={student_id}")
     page.get_by_label("Wat gaat er goed").fill("Yousef hielp een nieuwe klasgenoot de weg te vinden.")
+    page.get_by_text("Trots", exact=True).click()  # question groups open one at a time
     page.get_by_label("Waar bent u trots op bij uw kind?", exact=False).first.check()
     expect(page.get_by_text(re.compile(r"Opgeslagen om \d\d:\d\d"))).to_be_visible()
     page.get_by_role("button", name="Markeer als verstuurd").click()

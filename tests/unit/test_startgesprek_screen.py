@@ -510,8 +510,8 @@ def test_gouden_mail_screen_writes_previews_and_marks_sent(demo_school, actor):
 
     positief = "Yousef hielp deze week een nieuwe klasgenoot de weg te vinden."
     screen.form.fields["positief"].value = positief
-    screen.form.fields["q:ouders-trots-waarop"].value = True
-    screen.form.fields["q:leerling-trots-goed"].value = True
+    screen.question("ouders-trots-waarop").value = True
+    screen.question("leerling-trots-goed").value = True
     screen.form.flush()
     with store.transaction() as conn:
         record = gouden_mail.get(conn, actor, yousef)
@@ -537,8 +537,8 @@ def test_gouden_mail_screen_writes_previews_and_marks_sent(demo_school, actor):
     again = GoudenMailScreen(query={"student": str(yousef)})  # reload: the text and the questions are back
     assert again.form.values()["positief"] == positief
     assert (
-        again.form.values()["q:ouders-trots-waarop"] is True
-        and again.form.values()["q:ouders-thuis-dag"] is False
+        again.question("ouders-trots-waarop").value is True
+        and again.question("ouders-thuis-dag").value is False
     )
 
 

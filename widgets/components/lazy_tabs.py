@@ -1,7 +1,9 @@
-"""Tabs whose panels are built the first time they are shown (fewer widgets and less memory at page load).
+"""Tabs and accordions whose panels are built the first time they are shown (fewer widgets and less
+memory at page load).
 
-`LazyTabs(titles, builders, selected)`: `builders[i]()` returns the panel of tab i; `panel(i)` builds it
-on demand (also from code and tests), and selecting a tab builds it. Until then a tab holds an empty box.
+`LazyTabs(titles, builders, selected)` / `LazyAccordion(titles, builders)`: `builders[i]()` returns the
+panel of section i; `panel(i)` builds it on demand (also from code and tests), and opening a section
+builds it. Until then a section holds an empty box.
 """
 
 from __future__ import annotations
@@ -10,23 +12,24 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
-__all__ = ["LazyTabs"]
+__all__ = ["LazyAccordion", "LazyTabs"]
 
 
-class LazyTabs(w.Tab):
-    def __init__(
-        self, titles: Sequence[str], builders: Sequence[Callable[[], w.Widget]], selected: int = 0, **kwargs
+class _Lazy:
+    def _lazy_init(
+        self, titles: Sequence[str], builders: Sequence[Callable[[], w.Widget]], selected, **kwargs
     ):
         self._builders = list(builders)
         self._built: dict[int, w.Widget] = {}
         super().__init__(children=tuple(w.VBox() for _ in builders), **kwargs)
         self.titles = tuple(titles)
-        self.panel(selected)
+        if selected is not None:
+            self.panel(selected)
         self.selected_index = selected
         self.observe(self._on_select, names="selected_index")
 
     def panel(self, index: int) -> w.Widget:
-        """The panel of tab `index`, built now if it was not yet."""
+        """The panel of section `index`, built now if it was not yet."""
         if index not in self._built:
             self._built[index] = self._builders[index]()
             children = list(self.children)
@@ -40,3 +43,13 @@ class LazyTabs(w.Tab):
     def _on_select(self, change) -> None:
         if change["new"] is not None:
             self.panel(change["new"])
+
+
+class LazyTabs(_Lazy, w.Tab):
+    def __init__(self, titles, builders, selected: int = 0, **kwargs):
+        self._lazy_init(titles, builders, selected, **kwargs)
+
+
+class LazyAccordion(_Lazy, w.Accordion):
+    def __init__(self, titles, builders, selected: int | None = None, **kwargs):
+        self._lazy_init(titles, builders, selected, **kwargs)
