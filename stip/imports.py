@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from stip.i18n import t
+from stip.validation import EMAIL
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX is a ZIP: refuse one that unpacks to more than this
@@ -158,7 +159,6 @@ YES = frozenset({"ja", "j", "1", "x", "yes", "y", "true", "waar"})
 NO = frozenset({"", "nee", "n", "0", "no", "false", "onwaar"})
 
 # Sane, not RFC-complete: something@domain.tld, no spaces, a top-level domain of at least two letters.
-EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@(?:[\w-]+\.)+[^\W\d_]{2,}")
 SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
 DELIMITERS = (";", "\t", ",")  # on a tie the first wins
 BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"{\\rtf")

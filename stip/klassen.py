@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from stip.imports import EMAIL  # one rule for e-mail addresses, in the import and the form
 from stip.schools import Actor, ensure_school_year
 from stip.store import tables as T
 from stip.store import update_versioned
+from stip.validation import EMAIL  # one rule for e-mail addresses, in the import and the form
 
 KANALEN = ("gesprek op school", "telefoon", "video", "mail", "app", "huisbezoek")
 RELATIES = ("moeder", "vader", "ouder", "verzorger", "voogd", "pleegouder", "oma", "opa", "anders")
