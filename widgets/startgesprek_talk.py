@@ -10,6 +10,7 @@ from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
+from widgets.components.printing import PrintFrame
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
 
@@ -107,9 +108,10 @@ class TalkPanel(w.VBox):
         self.sheet_pdf.on_click(self._on_sheet_pdf)
         self.class_pdf.on_click(self._on_class_pdf)
         self.download = DownloadLink()
+        self.printer = PrintFrame()
         self.body = w.VBox()
         sheets = w.HBox(
-            [self.sheet_html, self.sheet_pdf, self.class_pdf, self.download],
+            [self.sheet_html, self.sheet_pdf, self.class_pdf, self.download, self.printer],
             layout=w.Layout(align_items="center", flex_flow="row wrap"),
         )
         self.children = (self.student, sheets, self.savebar, self.body)
@@ -337,12 +339,8 @@ class TalkPanel(w.VBox):
         from stip import sheets
 
         family = self._families([self.student_id])[0]
-        name = f"gespreksblad-{family['roepnaam']}.html"
-        self.download.offer(
-            sheets.sheets_html([family]).encode("utf-8"),
-            name,
-            "text/html",
-            t("klassen.download", filename=name),
+        self.printer.print(
+            sheets.sheets_html([family]), t("startgesprek.sheet_print_title", naam=family["naam"])
         )
 
     @handled

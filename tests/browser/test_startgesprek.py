@@ -91,6 +91,9 @@ def test_startgesprek_season_from_slots_to_recorded_goal(page, stip_server, demo
     # The conversation sheet as PDF, with the student's name on it.
     page.goto(f"{base}/Startgesprek.ipynb?student={student_id}")
     expect(page.get_by_role("tab", name="Gesprek", selected=True)).to_be_visible()
+    page.get_by_role("button", name="Gespreksblad printen").click()  # a hidden frame opens the print dialog
+    sheet = page.frame_locator("iframe.stip-print-frame")
+    expect(sheet.get_by_text("Startgesprek met Yousef Alkhatib")).to_be_attached()
     page.get_by_role("button", name="Gespreksblad (PDF)").click()
     pdf = download(page, "gespreksblad-Yousef.pdf downloaden")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)

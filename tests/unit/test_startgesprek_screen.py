@@ -324,15 +324,18 @@ def test_switching_student_saves_pending_edits_on_the_student_they_were_typed_fo
         assert gouden_mail.get(conn, actor, lotte) is None
 
 
-def test_talk_panel_offers_the_sheet_as_html_and_pdf(demo_school, actor):
+def test_talk_panel_prints_the_sheet_and_offers_the_pdf(demo_school, actor):
+    import html as html_module
+
     screen = StartgesprekScreen(query={"klas": "1A"})
     screen.tabs.selected_index = 2
     talk = screen.talk
     talk.sheet_html.click()
-    name, mime, data = downloaded(talk.download)
-    assert (name, mime) == ("gespreksblad-Yousef.html", "text/html")
-    html = data.decode("utf-8")
-    assert "Startgesprek met Yousef Alkhatib" in html and "Klas 1A" in html
+    frame = talk.printer.value  # a hidden frame that opens the print dialog once loaded
+    assert frame.startswith("<iframe") and "print()" in frame
+    document = html_module.unescape(frame.split('srcdoc="')[1].split('"')[0])
+    assert "Startgesprek met Yousef Alkhatib" in document and "Klas 1A" in document
+    assert "<" not in frame.split('srcdoc="')[1].split('"')[0]  # the document cannot break out of the frame
 
     talk.sheet_pdf.click()
     name, mime, data = downloaded(talk.download)
