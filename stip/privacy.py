@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, delete, exists, func, or_, select, update
 
@@ -260,11 +262,25 @@ def _label(field: str) -> str:
     return t(key) if key else field
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
 def _text(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return t("privacy.yes") if value else t("privacy.no")
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(
+        value
+    ):  # "2026-11-24T06:05:32+00:00" -> "24-11-2026 07:05"
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(AMSTERDAM)
+        return moment.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return date.fromisoformat(value).strftime("%d-%m-%Y")
     return str(value)
 
 

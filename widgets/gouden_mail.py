@@ -3,6 +3,7 @@ three preparation questions for parents and student; every student of the class 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import partial
 
 import ipywidgets as w
@@ -116,7 +117,7 @@ class GoudenMailScreen(Screen):
         keep = self.wanted or self.student.value
         self.wanted = None
         ids = [s["id"] for s in states]
-        with self.hold_trait_notifications():
+        with self.hold_trait_notifications(), self._quiet():
             self.student.options = [(student_option(s), s["id"]) for s in states]
             self.student.value = keep if keep in ids else (ids[0] if ids else None)
         if self.student.value != self.student_id:
@@ -141,8 +142,19 @@ class GoudenMailScreen(Screen):
     def _on_klas(self, change) -> None:
         self.refresh()
 
+    @contextmanager
+    def _quiet(self):
+        """Replacing the dropdown's options must not switch the student on screen."""
+        self._replacing = True
+        try:
+            yield
+        finally:
+            self._replacing = False
+
     @handled
     def _on_student(self, change) -> None:
+        if getattr(self, "_replacing", False):
+            return
         if change["new"] != self.student_id:
             self.show(change["new"])
 
@@ -201,6 +213,7 @@ class GoudenMailScreen(Screen):
         sent = w.Button(
             description=t("gouden_mail.mark_verstuurd"), icon="paper-plane", button_style="success"
         )
+        self.sent_button = sent
         eml.on_click(self._on_eml)
         ready.on_click(lambda b: self._on_status(b, "klaar"))
         sent.on_click(lambda b: self._on_status(b, "verstuurd"))
@@ -314,11 +327,12 @@ class GoudenMailScreen(Screen):
             self.record = gouden_mail.get(conn, self.actor, self.student_id)
         self._show_preview()
         self.undo.layout.display = None if status == "verstuurd" else "none"
+        self.sent_button.disabled = status == "verstuurd"
         self.savebar.saved()
         with store.transaction() as conn:
             states = gouden_mail.class_states(conn, self.actor, self.klas.value)
         self.show_states(states)
-        with self.hold_trait_notifications():
+        with self.hold_trait_notifications(), self._quiet():
             self.student.options = [(student_option(s), s["id"]) for s in states]
             self.student.value = self.student_id
 

@@ -217,6 +217,12 @@ class KlassenScreen(Screen):
             [t(key) for key in self.TABS], builders, selected=2 if student_id is not None else 0
         )
         self.children = (self.tabs,)
+        self.tabs.observe(self._on_tab, names="selected_index")
+
+    @handled(savebar=None)
+    def _on_tab(self, change) -> None:
+        if change["new"] == 0 and self.tabs.is_built(0):
+            self.class_panel.refresh()  # edits made in the other tabs show at once
 
     # Panels are built when their tab is first shown (or first used from code).
     @property

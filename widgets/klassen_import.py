@@ -156,10 +156,10 @@ class ImportPanel(w.VBox):
             text=t(
                 "klassen.import_summary",
                 filename=self.filename,
-                students=report["students"],
-                guardians=report["guardians"],
-                errors=len(self.plan.errors),
-                warnings=len(self.plan.warnings),
+                students=t("klassen.n_students", count=report["students"]),
+                guardians=t("klassen.n_guardians", count=report["guardians"]),
+                errors=t("klassen.n_errors", count=len(self.plan.errors)),
+                warnings=t("klassen.n_warnings", count=len(self.plan.warnings)),
             ),
         )
         self.errors.value = problems_html(self.plan.errors, "stip-error-list")

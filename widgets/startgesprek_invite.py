@@ -61,6 +61,7 @@ class InvitePanel(w.VBox):
         self.family.observe(lambda _c: self._show_family(), names="value")
         self.unplanned = w.HTML()
         self.family_status = w.HTML()  # what the buttons below the preview did, right next to them
+        self.class_status = w.HTML()  # which families the class buttons leave out
         self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="260px"))
         self.copy = CopyButton(t("startgesprek.copy"), t("startgesprek.copied"))
         self.class_copy = CopyButton(t("startgesprek.class_copy"), t("startgesprek.copied"))
@@ -103,6 +104,7 @@ class InvitePanel(w.VBox):
             w.HBox(
                 [self.class_copy, class_txt, class_zip, class_invited], layout=w.Layout(flex_flow="row wrap")
             ),
+            self.class_status,
             self.download,
         )
 
@@ -228,6 +230,9 @@ class InvitePanel(w.VBox):
 
     @handled
     def _on_eml(self, button) -> None:
+        if self.family.value not in self.planned:  # an invitation needs a time
+            self._on_invited(button)
+            return
         family = self._families([self.family.value])[0]
         rendered = self._render(family)
         if len(rendered) == 1:
@@ -255,6 +260,10 @@ class InvitePanel(w.VBox):
     @handled
     def _update_class_copy(self) -> None:
         self.class_copy.set_text(self._class_text() if getattr(self, "planned", None) else "")
+        skipped = self._skipped().strip()
+        self.class_status.value = (
+            safe_html('<p class="stip-warning">{text}</p>', text=skipped) if skipped else ""
+        )
 
     def _class_text(self) -> str:
         return "\n\n=====\n\n".join(invitations.as_text(i) for f in self._class() for i in self._render(f))
@@ -278,8 +287,6 @@ class InvitePanel(w.VBox):
             f"uitnodigingen-{self.screen.klas_name}.zip",
             "application/zip",
         )
-        if self._skipped():
-            self.savebar.info(self._skipped().strip())
 
     def _mark(self, ids: list[int], note: str = "") -> None:
         with store.transaction() as conn:

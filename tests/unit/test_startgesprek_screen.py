@@ -424,9 +424,17 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     assert (name, mime) == ("uitnodigingen-1A.zip", "application/zip")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert len(names) == 1 and all(n.endswith(".eml") for n in names)
-    assert invite.savebar.text == t("startgesprek.skipped_unplanned", count=25)
+    assert t("startgesprek.skipped_unplanned", count=25) in invite.class_status.value
 
-    invite.family.value = student_id("Sem", "Dijk")  # parents apart: two drafts in one zip
+    sem = student_id("Sem", "Dijk")
+    invite.family.value = sem
+    button(invite, t("startgesprek.download_eml")).click()  # no time yet: no invitation, a warning
+    assert "nog geen gesprekstijd" in invite.family_status.value
+    with store.transaction() as conn:
+        startgesprek.assign_slot(conn, actor, sem, startgesprek.slots(conn, actor, kid)[3]["id"])
+    screen.tabs.selected_index = 0
+    screen.tabs.selected_index = 1
+    invite.family.value = sem  # parents apart: two drafts in one zip
     button(invite, t("startgesprek.download_eml")).click()
     name, mime, data = downloaded(invite.download)
     assert (name, mime) == ("uitnodigingen-Sem.zip", "application/zip")
@@ -442,9 +450,9 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     button(invite, t("startgesprek.mark_invited")).click()
     assert progress(actor).invited == 1 and conversation(lotte)["invited_via"] == "brief"
     button(invite, t("startgesprek.class_invited")).click()
-    marked = t("startgesprek.invited_marked", count=1) + " " + t("startgesprek.skipped_unplanned", count=25)
-    assert marked in invite.family_status.value
-    assert progress(actor).invited == 1
+    marked = t("startgesprek.invited_marked", count=2) + " " + t("startgesprek.skipped_unplanned", count=24)
+    assert marked in invite.family_status.value  # Lotte and Sem have a time
+    assert progress(actor).invited == 2
     assert progress(actor, "2B").invited == 0
 
     # The overview shows "X van Y".
@@ -452,11 +460,11 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     view = screen.overview.klas_view.value
     assert "Klas 1A" in view
     counts = re.findall(r'stip-bar__count">([^<]+)<', view)
-    assert counts == ["1 van 26", "1 van 26", "0 van 26", "0 van 26", "0 van 26"]  # planned, invited, ...
+    assert counts == ["2 van 26", "2 van 26", "0 van 26", "0 van 26", "0 van 26"]  # planned, invited, ...
     assert t("startgesprek.without_talk", count=26) in view
     school = screen.overview.school_view.value
     assert (
-        "<td>1A</td><td>26</td><td>1</td><td>1</td>" in school  # students, planned, invited
+        "<td>1A</td><td>26</td><td>2</td><td>2</td>" in school  # students, planned, invited
         and "<td>2B</td><td>25</td><td>0</td>" in school
     )
     assert t("startgesprek.no_wishes") in school
