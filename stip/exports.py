@@ -124,9 +124,7 @@ def class_list(
         select(
             T.student.c.id,
             T.student.c.leerlingnummer,
-            T.student.c.roepnaam,
-            T.student.c.tussenvoegsel,
-            T.student.c.achternaam,
+            *T.STUDENT_NAME,
             T.klas.c.name.label("klas"),
         )
         .select_from(T.student)

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from stip.schools import Actor, ensure_school_year
+from stip.schools import Actor, ensure_school_year, find_student
 from stip.store import tables as T
 from stip.store import update_versioned
 from stip.validation import EMAIL  # one rule for e-mail addresses, in the import and the form
@@ -151,9 +151,7 @@ def student_options(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
             select(
                 T.student.c.id,
                 T.student.c.leerlingnummer,
-                T.student.c.roepnaam,
-                T.student.c.tussenvoegsel,
-                T.student.c.achternaam,
+                *T.STUDENT_NAME,
                 T.klas.c.name.label("klas"),
             )
             .outerjoin(T.klas, T.klas.c.id == T.student.c.klas_id)
@@ -360,13 +358,7 @@ LINK_FIELDS = ("relatie", "apart_informeren")
 
 
 def _own_student(conn: Connection, actor: Actor, student_id: int):
-    row = (
-        conn.execute(
-            select(T.student).where(T.student.c.id == student_id, T.student.c.school_id == actor.school_id)
-        )
-        .mappings()
-        .first()
-    )
+    row = find_student(conn, actor, student_id)
     if row is None:
         raise KlassenError("klassen.student_not_found")
     return row

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table, delete, exists, func, or_, select, upd
 from stip.i18n import t
 from stip.klassen import full_name
 from stip.records import plain as _plain
-from stip.schools import Actor
+from stip.schools import Actor, find_student
 from stip.store import tables as T
 
 AFGESCHERMD_FIELDS = ("email", "telefoon")
@@ -56,15 +56,7 @@ def _row(mapping: Any) -> dict[str, Any]:
 
 
 def _student_row(conn: Connection, actor: Actor, student_id: int) -> Any:
-    if isinstance(student_id, bool) or not isinstance(student_id, int):
-        raise StudentNotFound(student_id)
-    row = (
-        conn.execute(
-            select(T.student).where(T.student.c.id == student_id, T.student.c.school_id == actor.school_id)
-        )
-        .mappings()
-        .one_or_none()
-    )
+    row = find_student(conn, actor, student_id)
     if row is None:
         raise StudentNotFound(student_id)
     return row
@@ -425,9 +417,7 @@ def retention_candidates(conn: Connection, actor: Actor, today: date) -> list[di
         select(
             T.student.c.id,
             T.student.c.leerlingnummer,
-            T.student.c.roepnaam,
-            T.student.c.tussenvoegsel,
-            T.student.c.achternaam,
+            *T.STUDENT_NAME,
             T.student.c.left_on,
         )
         .where(

@@ -75,3 +75,11 @@ def acting_staff_member(conn: Connection) -> Actor:
     staff_id = ensure_staff_member(conn, school_id, config.acting_login())
     row = conn.execute(select(T.staff_member).where(T.staff_member.c.id == staff_id)).one()
     return Actor(id=row.id, school_id=row.school_id, login=row.login, naam=row.naam, role=row.role)
+
+
+def find_student(conn: Connection, actor: Actor, student_id: object):
+    """The student row with this id in the actor's school, or None (also for a non-integer id)."""
+    if isinstance(student_id, bool) or not isinstance(student_id, int):
+        return None
+    query = select(T.student).where(T.student.c.id == student_id, T.student.c.school_id == actor.school_id)
+    return conn.execute(query).mappings().first()

@@ -445,9 +445,7 @@ def progress(conn: Connection, actor: Actor, klas_id: int | None = None) -> Prog
     query = (
         select(
             T.student.c.id,
-            T.student.c.roepnaam,
-            T.student.c.tussenvoegsel,
-            T.student.c.achternaam,
+            *T.STUDENT_NAME,
             T.klas.c.name.label("klas"),
             T.conversation.c.invited_at,
             T.conversation.c.slot_id,

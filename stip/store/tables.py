@@ -114,6 +114,9 @@ student = Table(
     UniqueConstraint("school_id", "leerlingnummer"),
 )
 
+# The name of a student as three columns, in the order they are written (Sara van den Berg).
+STUDENT_NAME = (student.c.roepnaam, student.c.tussenvoegsel, student.c.achternaam)
+
 guardian = Table(
     "guardian",
     metadata,
