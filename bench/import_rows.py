@@ -64,7 +64,7 @@ def main() -> None:
     started = time.perf_counter()
     plan = imports.parse(data)
     parsed = time.perf_counter()
-    with store.transaction() as conn:
+    with store.write() as conn:
         result = klassen.apply_import(conn, schools.acting_staff_member(conn), plan)
     stored = time.perf_counter()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

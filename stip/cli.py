@@ -94,7 +94,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(t("cli.serve_needs_token", host=args.host), file=sys.stderr)
         return 2
     _prepare()
-    with store.transaction() as conn:
+    with store.write() as conn:
         schools.acting_staff_member(conn)
     print(
         t(
@@ -113,7 +113,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     _prepare()
     try:
-        with store.transaction() as conn:
+        with store.write() as conn:
             loaded = demo.load_demo(conn, schools.acting_staff_member(conn))
     except demo.DemoRefused as exc:
         print(t(exc.message_key), file=sys.stderr)
@@ -126,7 +126,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from stip import records, store
 
     _prepare()
-    with store.transaction() as conn:
+    with store.read() as conn:
         counts = records.counts(conn)
     if args.json:
         print(json.dumps(counts))
@@ -141,7 +141,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from stip import records, store
 
     _prepare()
-    with store.transaction() as conn:
+    with store.read() as conn:
         everything = records.export_all(conn)
     json.dump(everything, sys.stdout, ensure_ascii=False, indent=1)
     print()
@@ -186,7 +186,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     stored = None
     if plan.ok and not args.dry_run:
         _prepare()
-        with store.transaction() as conn:
+        with store.write() as conn:
             stored = klassen.apply_import(conn, schools.acting_staff_member(conn), plan)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
@@ -212,7 +212,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     from stip import privacy, schools, store
 
     _prepare()
-    with store.transaction() as conn:
+    with store.write() as conn:
         actor = schools.acting_staff_member(conn)
         months = privacy.retention_months(conn, actor)
         found = privacy.apply_retention(conn, actor, date.today(), dry_run=args.dry_run)

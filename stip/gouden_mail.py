@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from stip import content, klassen
-from stip.schools import Actor, ensure_school_year
+from stip.schools import Actor
 from stip.store import tables as T
 from stip.store import update_versioned
 
@@ -31,7 +31,7 @@ def question_bank() -> list[dict[str, str]]:
 
 def class_states(conn: Connection, actor: Actor, klas_id: int) -> list[dict[str, Any]]:
     """Every student of the class with the state of their gouden mail ("niet geschreven" when none)."""
-    year = ensure_school_year(conn, actor.school_id)
+    year = actor.school_year_id
     states = dict(
         conn.execute(
             select(T.gouden_mail.c.student_id, T.gouden_mail.c.status).where(
@@ -46,7 +46,7 @@ def class_states(conn: Connection, actor: Actor, klas_id: int) -> list[dict[str,
 
 def get(conn: Connection, actor: Actor, student_id: int) -> dict[str, Any] | None:
     klassen._own_student(conn, actor, student_id)
-    year = ensure_school_year(conn, actor.school_id)
+    year = actor.school_year_id
     row = (
         conn.execute(
             select(T.gouden_mail).where(
@@ -85,7 +85,7 @@ def save(
             insert(T.gouden_mail).values(
                 school_id=actor.school_id,
                 student_id=student_id,
-                school_year_id=ensure_school_year(conn, actor.school_id),
+                school_year_id=actor.school_year_id,
                 author_id=actor.id,
                 **values,
             )

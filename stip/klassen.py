@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from stip.schools import Actor, ensure_school_year, find_student
+from stip.schools import Actor, find_student
 from stip.store import tables as T
 from stip.store import update_versioned
 from stip.validation import EMAIL  # one rule for e-mail addresses, in the import and the form
@@ -81,7 +81,7 @@ def full_name(roepnaam: str, tussenvoegsel: str, achternaam: str) -> str:
 
 
 def current_year(conn: Connection, actor: Actor) -> int:
-    return ensure_school_year(conn, actor.school_id)
+    return actor.school_year_id
 
 
 def klassen(conn: Connection, actor: Actor) -> list[KlasInfo]:

@@ -22,6 +22,7 @@ class Actor:
     login: str
     naam: str
     role: str
+    school_year_id: int
 
 
 def school_year_bounds(day: date) -> tuple[str, date, date]:
@@ -68,13 +69,46 @@ def ensure_staff_member(
     return conn.execute(insert(T.staff_member).values(**values)).inserted_primary_key[0]
 
 
+def find_actor(conn: Connection, login: str | None = None, day: date | None = None) -> Actor | None:
+    """The acting staff member with the current school year, by reads only; None while the school, the
+    staff member or the school year does not exist yet (then `acting_staff_member` creates them)."""
+    login = login or config.acting_login()
+    name = school_year_bounds(day or date.today())[0]
+    school_id = select(T.school.c.id).order_by(T.school.c.id).limit(1).scalar_subquery()
+    year = T.school_year
+    query = (
+        select(T.staff_member, year.c.id.label("school_year_id"))
+        .join(year, (year.c.school_id == T.staff_member.c.school_id) & (year.c.name == name))
+        .where(T.staff_member.c.school_id == school_id, T.staff_member.c.login == login)
+    )
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    return Actor(row.id, row.school_id, row.login, row.naam, row.role, row.school_year_id)
+
+
 def acting_staff_member(conn: Connection) -> Actor:
-    """The acting staff member (JUPYTERHUB_USER, STIP_USER or the OS login), created on first use."""
+    """The acting staff member (JUPYTERHUB_USER, STIP_USER or the OS login) in a write transaction,
+    with the school, the staff member and the current school year created when missing."""
+    found = find_actor(conn)
+    if found is not None:
+        return found
     school_id = ensure_school(conn)
     ensure_school_year(conn, school_id)
-    staff_id = ensure_staff_member(conn, school_id, config.acting_login())
-    row = conn.execute(select(T.staff_member).where(T.staff_member.c.id == staff_id)).one()
-    return Actor(id=row.id, school_id=row.school_id, login=row.login, naam=row.naam, role=row.role)
+    ensure_staff_member(conn, school_id, config.acting_login())
+    return find_actor(conn)
+
+
+def resolve_actor() -> Actor:
+    """Who is acting, resolved once per page: reads only, except for one short write on first use."""
+    from stip import store
+
+    with store.read() as conn:
+        found = find_actor(conn)
+    if found is not None:
+        return found
+    with store.write() as conn:
+        return acting_staff_member(conn)
 
 
 def find_student(conn: Connection, actor: Actor, student_id: object):

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from stip import klassen
-from stip.schools import Actor, ensure_school_year
+from stip.schools import Actor
 from stip.store import VersionConflict, update_versioned
 from stip.store import tables as T
 
@@ -90,7 +90,7 @@ def _klas(conn: Connection, actor: Actor, klas_id: int):
 
 
 def _year(conn: Connection, actor: Actor) -> int:
-    return ensure_school_year(conn, actor.school_id)
+    return actor.school_year_id
 
 
 # -- slots ---------------------------------------------------------------------------------------------------
@@ -297,9 +297,22 @@ def mark_invited(conn: Connection, actor: Actor, student_ids: list[int], via: st
 # -- the talk ------------------------------------------------------------------------------------------------
 
 
+def _empty_conversation(actor: Actor, student_id: int) -> dict[str, Any]:
+    """What a startgesprek looks like before anything is stored (reads never create it)."""
+    row: dict[str, Any] = {c.name: None for c in T.conversation.c}
+    for column in T.conversation.c:
+        default = column.server_default.arg if column.server_default is not None else None
+        if isinstance(default, str) and column.name != "version":
+            row[column.name] = {} if default == "{}" else default
+    row.update(student_id=student_id, school_id=actor.school_id, version=1, kind=KIND)
+    return row
+
+
 def get_conversation(conn: Connection, actor: Actor, student_id: int) -> dict[str, Any]:
-    """This year's startgesprek of a student (created empty on first use) with slot, afspraken and plan."""
-    row = dict(_conversation(conn, actor, student_id, create=True))
+    """This year's startgesprek of a student with slot, afspraken and plan; reads only: before anything
+    is stored it is an empty talk with id None (the first save creates it)."""
+    found = _conversation(conn, actor, student_id, create=False)
+    row = dict(found) if found is not None else _empty_conversation(actor, student_id)
     slot = (
         conn.execute(select(T.slot).where(T.slot.c.id == row["slot_id"])).mappings().first()
         if row["slot_id"]
@@ -363,6 +376,8 @@ def save_afspraak(
     if values.get("status", "open") not in AFSPRAAK_STATUS:
         raise StartgesprekError("startgesprek.choice_unknown", field="status")
     klassen._own_student(conn, actor, student_id)
+    if "conversation_id" in values and values["conversation_id"] is None:
+        values["conversation_id"] = _conversation(conn, actor, student_id, create=True)["id"]
     if afspraak_id is None:
         new_id = conn.execute(
             insert(T.afspraak).values(

@@ -27,7 +27,7 @@ def stip_data(tmp_path, monkeypatch):
 @pytest.fixture
 def actor(stip_data):
     """The acting staff member in a fresh database."""
-    with store.transaction() as conn:
+    with store.write() as conn:
         return schools.acting_staff_member(conn)
 
 
@@ -36,5 +36,5 @@ def demo_school(actor):
     """A fresh database holding the Voorbeeldschool."""
     from stip import demo
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         return demo.load_demo(conn, actor)

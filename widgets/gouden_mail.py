@@ -18,7 +18,6 @@ from widgets.components.lazy_tabs import LazyAccordion
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
 from widgets.components.screen import Screen
-from widgets.klassen import acting
 
 STATE_KEYS = {
     "": "gouden_mail.state_none",
@@ -62,16 +61,12 @@ def student_option(state: dict) -> str:
 class GoudenMailScreen(Screen):
     """Class and its states on top; one student's gouden mail below."""
 
-    def __init__(self, query: dict[str, str] | None = None, **kwargs):
-        super().__init__(query, **kwargs)
-        if not self.ready:
-            return
+    def build(self) -> None:
         query = self.query
-        self.actor = acting()
         self.savebar = SaveBar()
         self.savebar.on_reload(lambda _b: self.show(self.student_id))
         wanted = self.query_int("student")
-        with store.transaction() as conn:
+        with store.read() as conn:
             infos = klassen.klassen(conn, self.actor)
             options = klassen.student_options(conn, self.actor)
         klas_of = {o["id"]: o["klas"] for o in options}
@@ -111,7 +106,7 @@ class GoudenMailScreen(Screen):
     def refresh(self) -> None:
         if self.klas.value is None:
             return
-        with store.transaction() as conn:
+        with store.read() as conn:
             states = gouden_mail.class_states(conn, self.actor, self.klas.value)
         self.show_states(states)
         keep = self.wanted or self.student.value
@@ -166,7 +161,7 @@ class GoudenMailScreen(Screen):
         if student_id is None:
             self.body.children = ()
             return
-        with store.transaction() as conn:
+        with store.read() as conn:
             self.record = gouden_mail.get(conn, self.actor, student_id)
             self.family = startgesprek.family_data(conn, self.actor, [student_id])[0]
         self.version = self.record["version"] if self.record else None
@@ -269,7 +264,7 @@ class GoudenMailScreen(Screen):
 
     def _save(self, changes: dict) -> bool:
         values = {k: v for k, v in changes.items() if k in ("positief", "vragen")}
-        with store.transaction() as conn:
+        with store.write() as conn:
             self.version = gouden_mail.save(conn, self.actor, self.student_id, values, self.version)
             self.record = gouden_mail.get(conn, self.actor, self.student_id)
         self._show_preview()
@@ -320,7 +315,7 @@ class GoudenMailScreen(Screen):
             self.state.value = safe_html('<p class="stip-error">{text}</p>', text=t(refused.message_key))
 
     def _set_status(self, status: str) -> None:
-        with store.transaction() as conn:
+        with store.write() as conn:
             self.version = gouden_mail.save(
                 conn, self.actor, self.student_id, {"status": status}, self.version
             )
@@ -329,7 +324,7 @@ class GoudenMailScreen(Screen):
         self.undo.layout.display = None if status == "verstuurd" else "none"
         self.sent_button.disabled = status == "verstuurd"
         self.savebar.saved()
-        with store.transaction() as conn:
+        with store.read() as conn:
             states = gouden_mail.class_states(conn, self.actor, self.klas.value)
         self.show_states(states)
         with self.hold_trait_notifications(), self._quiet():

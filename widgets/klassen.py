@@ -21,11 +21,6 @@ from widgets.components.savebar import SaveBar
 from widgets.components.screen import Screen
 
 
-def acting() -> schools.Actor:
-    with store.transaction() as conn:
-        return schools.acting_staff_member(conn)
-
-
 def format_date(day: date | None) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
 
@@ -136,7 +131,7 @@ class ClassPanel(w.VBox):
 
     def refresh(self, klas_name: str | None = None) -> None:
         """Reload the classes; keep the chosen one (or choose `klas_name`)."""
-        with store.transaction() as conn:
+        with store.read() as conn:
             infos = klassen.klassen(conn, self.actor)
         wanted = klas_name or self.names.get(self.klas.value)
         self.names = {k.id: k.name for k in infos}
@@ -155,7 +150,7 @@ class ClassPanel(w.VBox):
         if self.klas.value is None:
             self.summary.value = self.table.value = ""
             return
-        with store.transaction() as conn:
+        with store.read() as conn:
             students = klassen.class_students(conn, self.actor, self.klas.value)
             talks = startgesprek.states(conn, self.actor, [s["id"] for s in students])
             contacts = startgesprek.last_contacts(conn, self.actor, [s["id"] for s in students])
@@ -176,7 +171,7 @@ class ClassPanel(w.VBox):
     def _export(self, kind: str) -> None:
         from stip import exports
 
-        with store.transaction() as conn:
+        with store.read() as conn:
             headers, rows = exports.class_list(conn, self.actor, self.klas.value)
         name = self.names.get(self.klas.value, "alle")
         if kind == "csv":
@@ -203,23 +198,18 @@ class KlassenScreen(Screen):
 
     TABS = ("klassen.tab_class", "klassen.tab_import", "klassen.tab_student", "klassen.tab_privacy")
 
-    def __init__(self, query: dict[str, str] | None = None, **kwargs):
-        super().__init__(query, **kwargs)
-        if not self.ready:
-            return
-        query = self.query
-        self.actor = acting()
-        self.query = query
+    def build(self) -> None:
         student_id = self.query_int("student")
         self.student_id = student_id
         builders = (self._build_class, self._build_import, self._build_student, self._build_privacy)
         self.tabs = LazyTabs(
             [t(key) for key in self.TABS], builders, selected=2 if student_id is not None else 0
         )
-        self.children = (self.tabs,)
+        self.savebar = SaveBar()  # what went wrong while switching tabs
+        self.children = (self.savebar, self.tabs)
         self.tabs.observe(self._on_tab, names="selected_index")
 
-    @handled(savebar=None)
+    @handled
     def _on_tab(self, change) -> None:
         if change["new"] == 0 and self.tabs.is_built(0):
             self.class_panel.refresh()  # edits made in the other tabs show at once

@@ -171,7 +171,7 @@ class ImportPanel(w.VBox):
     def _on_import(self, button) -> None:
         if self.plan is None or not self.plan.ok:
             return
-        with store.transaction() as conn:
+        with store.write() as conn:
             result = klassen.apply_import(conn, self.actor, self.plan)
         text = t(
             "klassen.imported", created=result.created, updated=result.updated, missing=len(result.missing)

@@ -23,7 +23,7 @@ class PrivacyPanel(w.VBox):
         super().__init__(**kwargs)
         self.actor = actor
         self.savebar = SaveBar()
-        with store.transaction() as conn:
+        with store.read() as conn:
             months = privacy.retention_months(conn, actor)
         self.months = w.BoundedIntText(
             value=months,
@@ -71,7 +71,7 @@ class PrivacyPanel(w.VBox):
     def _show_candidates(self) -> None:
         from stip import privacy
 
-        with store.transaction() as conn:
+        with store.read() as conn:
             found = privacy.retention_candidates(conn, self.actor, date.today())
         self.shown = {c["id"] for c in found}  # only what the user saw is removed on "Ja"
         self.clean_button.layout.display = None if found else "none"
@@ -94,7 +94,7 @@ class PrivacyPanel(w.VBox):
     def _on_months(self, change) -> None:
         from stip import privacy
 
-        with store.transaction() as conn:
+        with store.write() as conn:
             privacy.set_retention_months(conn, self.actor, int(change["new"]))
         self.savebar.saved()
         self._show_candidates()
@@ -112,7 +112,7 @@ class PrivacyPanel(w.VBox):
         self.confirm.children = ()
         from stip import privacy
 
-        with store.transaction() as conn:
+        with store.write() as conn:
             removed = privacy.apply_retention(conn, self.actor, date.today(), dry_run=False, only=self.shown)
         self.savebar.info(t("klassen.retention_removed", count=len(removed)))
         self._show_candidates()
@@ -121,7 +121,7 @@ class PrivacyPanel(w.VBox):
     def _on_pseudonymised(self, button) -> None:
         from stip import exports, privacy
 
-        with store.transaction() as conn:
+        with store.write() as conn:
             rows = privacy.pseudonymised_export(conn, self.actor)
         headers = list(rows[0]) if rows else ["pseudonym"]
         data = exports.to_csv(headers, [[row[h] for h in headers] for row in rows])

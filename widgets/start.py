@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from stip import content, demo, home, schools, store
+from stip import content, demo, home, store
 from stip.i18n import t
 from widgets.components.handled import handled
 from widgets.components.safe import safe, safe_html
 from widgets.components.savebar import SaveBar
+from widgets.components.screen import Screen
 
 
 def roles_html(roles: list[home.Role]) -> str:
@@ -38,11 +39,10 @@ def roles_html(roles: list[home.Role]) -> str:
     return f'<div class="stip-roles">{"".join(cards)}</div>'
 
 
-class StartScreen(w.VBox):
+class StartScreen(Screen):
     """Home page; reads the school's state once per page load (a reload is a new kernel)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def build(self) -> None:
         self.add_class("stip-start")
         self.savebar = SaveBar()
         self.school_line = w.HTML()
@@ -51,17 +51,12 @@ class StartScreen(w.VBox):
         intro = w.HTML(safe_html('<p class="stip-intro">{intro}</p>', intro=page["intro"]))
         self.roles = w.HTML(roles_html(home.roles()))
         sources = w.HTML(safe_html('<p class="stip-muted"><small>{text}</small></p>', text=page["sources"]))
-        if store.schema_state() != "current":
-            self.children = (
-                w.HTML(safe_html('<p class="stip-error">{text}</p>', text=t("error.schema_behind"))),
-            )
-            return
         self.children = (intro, self.school_line, self.demo_offer, self.savebar, self.roles, sources)
         self.refresh()
 
     def refresh(self) -> None:
-        with store.transaction() as conn:
-            summary = home.school_summary(conn, schools.acting_staff_member(conn))
+        with store.read() as conn:
+            summary = home.school_summary(conn, self.actor)
         self._show_school(summary)
 
     def _show_school(self, summary: home.SchoolSummary) -> None:
@@ -108,8 +103,8 @@ class StartScreen(w.VBox):
 
     @handled
     def _on_load_demo(self, button: w.Button) -> None:
-        with store.transaction() as conn:
-            loaded = demo.load_demo(conn, schools.acting_staff_member(conn))
+        with store.write() as conn:
+            loaded = demo.load_demo(conn, self.actor)
         self.refresh()
         self.savebar.info(
             t("demo.loaded", school=loaded.school, students=loaded.students, klassen=loaded.klassen)

@@ -19,7 +19,6 @@ from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
 from widgets.components.screen import Screen
-from widgets.klassen import acting
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 STYLE = {"description_width": "190px"}
@@ -117,7 +116,7 @@ class PlanPanel(w.VBox):
         if klas_id is None:
             self.table.children = ()
             return
-        with store.transaction() as conn:
+        with store.read() as conn:
             rows = startgesprek.slots(conn, self.screen.actor, klas_id)
             students = klassen.class_students(conn, self.screen.actor, klas_id)
             siblings = {s["id"]: klassen.siblings(conn, self.screen.actor, s["id"]) for s in students}
@@ -201,14 +200,14 @@ class PlanPanel(w.VBox):
             None,
             self.location.value.strip(),
         )
-        with store.transaction() as conn:
+        with store.write() as conn:
             count = startgesprek.add_slots(conn, self.screen.actor, self.screen.klas_id, new)
         self.refresh()
         self.savebar.info(t("startgesprek.slots_added", count=count))
 
     @handled
     def _on_choose(self, change, slot_id: int) -> None:
-        with store.transaction() as conn:
+        with store.write() as conn:
             startgesprek.place_in_slot(
                 conn, self.screen.actor, slot_id, change["old"] or None, change["new"] or None
             )
@@ -231,7 +230,7 @@ class PlanPanel(w.VBox):
     @handled
     def _delete(self, slot_id: int, name: str | None) -> None:
         self.confirm.children = ()
-        with store.transaction() as conn:
+        with store.write() as conn:
             startgesprek.delete_slot(conn, self.screen.actor, slot_id)
         self.refresh()
         if name:
@@ -241,7 +240,7 @@ class PlanPanel(w.VBox):
 
     @handled
     def _on_auto(self, button) -> None:
-        with store.transaction() as conn:
+        with store.write() as conn:
             result = startgesprek.auto_assign(conn, self.screen.actor, self.screen.klas_id)
         self.refresh()
         self.savebar.info(
@@ -257,7 +256,7 @@ class PlanPanel(w.VBox):
     def _on_ics(self, button) -> None:
         from stip import agenda
 
-        with store.transaction() as conn:
+        with store.read() as conn:
             rows = [
                 r for r in startgesprek.slots(conn, self.screen.actor, self.screen.klas_id) if r["student_id"]
             ]
@@ -306,14 +305,10 @@ class StartgesprekScreen(Screen):
         "startgesprek.tab_overview",
     )
 
-    def __init__(self, query: dict[str, str] | None = None, **kwargs):
-        super().__init__(query, **kwargs)
-        if not self.ready:
-            return
+    def build(self) -> None:
         query = self.query
-        self.actor = acting()
         self.student_query = self.query_int("student")
-        with store.transaction() as conn:
+        with store.read() as conn:
             infos = klassen.klassen(conn, self.actor)
             klas_of = {o["id"]: o["klas"] for o in klassen.student_options(conn, self.actor)}
         self.names = {k.id: k.name for k in infos}

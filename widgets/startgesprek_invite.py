@@ -116,7 +116,7 @@ class InvitePanel(w.VBox):
         if self.screen.klas_id is None:
             self.family.options = []
             return
-        with store.transaction() as conn:
+        with store.read() as conn:
             students = klassen.class_students(conn, self.actor, self.screen.klas_id)
             talks = startgesprek.states(conn, self.actor, [s["id"] for s in students])
         self.planned = [s["id"] for s in students if (talks.get(s["id"]) or {}).get("slot_id")]
@@ -143,7 +143,7 @@ class InvitePanel(w.VBox):
 
     def _load_template(self) -> None:
         self.shown_channel = self.channel.value
-        with store.transaction() as conn:
+        with store.read() as conn:
             self.template = invitations.get_template(conn, self.actor, self.channel.value)
         self.form.load({"subject": self.template["subject"], "body": self.template["body"]})
         self.subject.layout.display = "none" if self.channel.value == "app" else None
@@ -152,7 +152,7 @@ class InvitePanel(w.VBox):
 
     def _save(self, changes: dict) -> bool:
         values = self.form.values()
-        with store.transaction() as conn:
+        with store.write() as conn:
             version = invitations.save_template(
                 conn,
                 self.actor,
@@ -185,7 +185,7 @@ class InvitePanel(w.VBox):
         )
 
     def _families(self, ids: list[int]) -> list[dict]:
-        with store.transaction() as conn:
+        with store.read() as conn:
             return startgesprek.family_data(conn, self.actor, ids)
 
     def _render(self, family: dict) -> list[dict]:
@@ -214,7 +214,7 @@ class InvitePanel(w.VBox):
 
     @handled
     def _on_reset(self, button) -> None:
-        with store.transaction() as conn:
+        with store.write() as conn:
             invitations.reset_template(conn, self.actor, self.channel.value)
         self._load_template()
         self._update_class_copy()
@@ -289,7 +289,7 @@ class InvitePanel(w.VBox):
         )
 
     def _mark(self, ids: list[int], note: str = "") -> None:
-        with store.transaction() as conn:
+        with store.write() as conn:
             startgesprek.mark_invited(conn, self.actor, ids, self.channel.value)
         self.family_status.value = safe_html(
             '<p class="stip-ok" role="status">{text}</p>',

@@ -48,7 +48,7 @@ class OverviewPanel(w.VBox):
         self.children = (self.klas_view, self.school_view)
 
     def refresh(self) -> None:
-        with store.transaction() as conn:
+        with store.read() as conn:
             school = startgesprek.progress(conn, self.screen.actor)
             infos = klassen.klassen(conn, self.screen.actor)
             per_klas = {k.name: startgesprek.progress(conn, self.screen.actor, k.id) for k in infos}

@@ -67,7 +67,7 @@ class AfspraakRow(w.HBox):
         if self.afspraak_id is None and not values["wat"].strip():
             self.panel.savebar.info(t("startgesprek.afspraak_needs_wat"))
             return False
-        with store.transaction() as conn:
+        with store.write() as conn:
             self.afspraak_id, self.version = startgesprek.save_afspraak(
                 conn,
                 self.panel.actor,
@@ -78,10 +78,10 @@ class AfspraakRow(w.HBox):
             )
         return True
 
-    @handled(savebar=None)
+    @handled(savebar=lambda row: row.panel.savebar)
     def _on_delete(self, button) -> None:
         if self.afspraak_id is not None:
-            with store.transaction() as conn:
+            with store.write() as conn:
                 startgesprek.delete_afspraak(conn, self.panel.actor, self.panel.student_id, self.afspraak_id)
         self.panel.afspraken.children = tuple(c for c in self.panel.afspraken.children if c is not self)
         self.panel.savebar.saved()
@@ -124,7 +124,7 @@ class TalkPanel(w.VBox):
             self.student.options = []
             self.body.children = ()
             return
-        with store.transaction() as conn:
+        with store.read() as conn:
             students = klassen.class_students(conn, self.actor, self.screen.klas_id)
         keep = self.wanted or self.student.value
         self.wanted = None
@@ -153,7 +153,7 @@ class TalkPanel(w.VBox):
         if student_id is None:
             self.body.children = ()
             return
-        with store.transaction() as conn:
+        with store.read() as conn:
             talk = startgesprek.get_conversation(conn, self.actor, student_id)
             family = startgesprek.family_data(conn, self.actor, [student_id])[0]
         self.conversation_id = talk["id"]
@@ -210,7 +210,7 @@ class TalkPanel(w.VBox):
                 "guardians": [g["id"] for g in self.guardians if current[f"present_{g['id']}"]],
                 "tolk": current["present_tolk"],
             }
-        with store.transaction() as conn:
+        with store.write() as conn:
             self.version = startgesprek.save_conversation(
                 conn, self.actor, self.student_id, values, self.version
             )
@@ -290,7 +290,7 @@ class TalkPanel(w.VBox):
         if any(k.startswith("vorm_") for k in changes):
             current = self.plan_form.values()
             values["vormen"] = [v for i, v in enumerate(startgesprek.VORMEN) if current[f"vorm_{i}"]]
-        with store.transaction() as conn:
+        with store.write() as conn:
             self.plan_version = startgesprek.save_plan(
                 conn, self.actor, self.student_id, values, self.plan_version
             )
@@ -323,7 +323,7 @@ class TalkPanel(w.VBox):
         return w.VBox([heading("startgesprek.wishes_title", "startgesprek.wishes_hint"), self.wishes_form])
 
     def _save_wishes(self, changes: dict) -> bool:
-        with store.transaction() as conn:
+        with store.write() as conn:
             self.version = startgesprek.save_conversation(
                 conn, self.actor, self.student_id, changes, self.version
             )
@@ -331,7 +331,7 @@ class TalkPanel(w.VBox):
 
     # -- sheets ----------------------------------------------------------------------------------------------
     def _families(self, ids):
-        with store.transaction() as conn:
+        with store.read() as conn:
             return startgesprek.family_data(conn, self.actor, ids)
 
     @handled

@@ -93,7 +93,7 @@ class GuardianCard(w.VBox):
             self.savebar.info(t("klassen.guardian_needs_name"))
             return False
         values = changes if self.guardian_id is not None else self.form.values()
-        with store.transaction() as conn:
+        with store.write() as conn:
             self.guardian_id, self.version = klassen.save_guardian(
                 conn, self.actor, self.student_id, self.guardian_id, values, self.version
             )
@@ -130,7 +130,7 @@ class StudentPanel(w.VBox):
                 self.savebar.error(t("klassen.student_not_found"))
 
     def refresh_options(self) -> None:
-        with store.transaction() as conn:
+        with store.read() as conn:
             self.picker.options = klassen.student_options(conn, self.actor)
 
     @handled
@@ -163,7 +163,7 @@ class StudentPanel(w.VBox):
                 continuous_update=False,
             ),
         }
-        with store.transaction() as conn:
+        with store.read() as conn:
             fields["klas"].options = tuple(k.name for k in klassen.klassen(conn, self.actor))
             student = klassen.get_student(conn, self.actor, student_id) if student_id else None
             family = self._family(conn, student_id) if student_id else None
@@ -208,7 +208,7 @@ class StudentPanel(w.VBox):
                 self.savebar.info(t("klassen.new_incomplete"))
                 return False
             klas = current.pop("klas")
-            with store.transaction() as conn:
+            with store.write() as conn:
                 self.student_id, self.version = klassen.save_student(
                     conn, self.actor, None, current, klas=klas
                 )
@@ -218,7 +218,7 @@ class StudentPanel(w.VBox):
             self.show_student(self.student_id)
             self.savebar.saved()
             return True
-        with store.transaction() as conn:
+        with store.write() as conn:
             _, self.version = klassen.save_student(
                 conn, self.actor, self.student_id, values, self.version, klas=klas
             )
@@ -265,7 +265,7 @@ class StudentPanel(w.VBox):
 
     @handled
     def _on_confirm_sibling(self, button, sibling_id: int) -> None:
-        with store.transaction() as conn:
+        with store.write() as conn:
             klassen.confirm_sibling(conn, self.actor, self.student_id, sibling_id)
         self.show_student(self.student_id)
         self.savebar.saved()
@@ -312,7 +312,7 @@ class StudentPanel(w.VBox):
     def _inzage(self):
         from stip import privacy
 
-        with store.transaction() as conn:
+        with store.read() as conn:
             return privacy.inzage(conn, self.actor, self.student_id, self.inzage_for.value or None)
 
     @handled
@@ -335,7 +335,7 @@ class StudentPanel(w.VBox):
 
     @handled
     def _on_mark_left(self, button) -> None:
-        with store.transaction() as conn:
+        with store.write() as conn:
             klassen.mark_left(conn, self.actor, self.student_id)
         self._closed(t("klassen.marked_left"))
 
@@ -350,7 +350,7 @@ class StudentPanel(w.VBox):
     def _on_delete(self, button) -> None:
         from stip import privacy
 
-        with store.transaction() as conn:
+        with store.write() as conn:
             privacy.delete_student(conn, self.actor, self.student_id)
         self._closed(t("klassen.deleted"))
 

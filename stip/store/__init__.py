@@ -1,7 +1,10 @@
 """The store: one engine per database URL, one transaction per user action.
 
-SQLite runs in WAL with `busy_timeout` and foreign keys on, and every transaction starts with
-`BEGIN IMMEDIATE` so read-then-write actions in two kernels never lose an update (DESIGN §2).
+Two doors (DESIGN §2): `read()` opens a deferred, read-only transaction — with WAL it sees a
+consistent snapshot and never waits for a writer — and `write()` begins `BEGIN IMMEDIATE`, so
+read-then-write actions in two kernels never lose an update. A read transaction refuses every write
+(SQLite `query_only`, PostgreSQL `READ ONLY`): a write hidden in a read path fails in the tests instead
+of taking the write lock in production. Services take the connection their caller opened.
 Migrations (Alembic) run only from `python -m stip` and the test harness, never in a kernel:
 a kernel compares the database's revision with `HEAD_REVISION` (`schema_state()`).
 """
@@ -68,10 +71,22 @@ def _engine_for(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if conn.get_execution_options().get(_MODE) == "read":
+                conn.exec_driver_sql("PRAGMA query_only=1")
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("PRAGMA query_only=0")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin_server(conn):
+        if conn.get_execution_options().get(_MODE) == "read":
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
 
 
 def engine() -> Engine:
@@ -79,11 +94,26 @@ def engine() -> Engine:
     return _engine_for(config.database_url())
 
 
+_MODE = "stip_mode"
+
+
 @contextmanager
-def transaction() -> Iterator[Connection]:
-    """One transaction: committed when the block ends, rolled back on any exception."""
-    with engine().begin() as conn:
-        yield conn
+def read() -> Iterator[Connection]:
+    """A read transaction: a consistent snapshot that never waits for a writer; writes are refused."""
+    with engine().connect() as conn:
+        conn.execution_options(**{_MODE: "read"})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def write() -> Iterator[Connection]:
+    """A write transaction (`BEGIN IMMEDIATE`): committed when the block ends, rolled back on any
+    exception. Keep it short: validate and match before opening it."""
+    with engine().connect() as conn:
+        conn.execution_options(**{_MODE: "write"})
+        with conn.begin():
+            yield conn
 
 
 def update_versioned(
@@ -115,7 +145,7 @@ def current_revision(conn: Connection) -> str | None:
 
 def schema_state() -> str:
     """'current', 'behind' (migrate first) or 'ahead' (a newer Stip wrote this database)."""
-    with engine().connect() as conn:
+    with read() as conn:
         revision = current_revision(conn)
     if revision == HEAD_REVISION:
         return "current"

@@ -109,10 +109,10 @@ def stip_server(stip_env):
 
 @pytest.fixture
 def server_db(stip_server, stip_env, monkeypatch):
-    """The server's database, emptied before the test; use `store.transaction()` to look inside."""
+    """The server's database, emptied before the test; use `store.write()` to look inside."""
     monkeypatch.setenv("STIP_DATA", stip_env["STIP_DATA"])
     monkeypatch.setenv("STIP_USER", stip_env["STIP_USER"])
-    with store.transaction() as conn:
+    with store.write() as conn:
         for table in reversed(T.metadata.sorted_tables):
             conn.execute(delete(table))
     yield stip_env["STIP_DATA"]

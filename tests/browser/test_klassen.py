@@ -51,7 +51,7 @@ def test_import_preview_fix_mapping_import_reload_find_class(page, stip_server, 
     expect(page.get_by_text(XSS_NAME + " Kok")).to_be_visible()
     assert page.evaluate("window.__xss") is None
     assert page.locator(".stip-table img").count() == 0
-    with store.transaction() as conn:
+    with store.write() as conn:
         row = conn.execute(select(T.guardian).where(T.guardian.c.naam == "Anke Visser")).one()
     assert (row.email, row.telefoon) == ("anke.visser@example.org", "06-0099 1100")
 
@@ -59,7 +59,7 @@ def test_import_preview_fix_mapping_import_reload_find_class(page, stip_server, 
 def test_class_export_xlsx_holds_no_formula(page, stip_server, server_db):
     import openpyxl
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         actor = schools.acting_staff_member(conn)
         demo.load_demo(conn, actor)
         conn.execute(
@@ -80,7 +80,7 @@ def test_class_export_xlsx_holds_no_formula(page, stip_server, server_db):
 
 
 def test_edit_a_guardian_reload_and_see_it_again(page, stip_server, server_db):
-    with store.transaction() as conn:
+    with store.write() as conn:
         actor = schools.acting_staff_member(conn)
         demo.load_demo(conn, actor)
         student_id = conn.execute(
@@ -97,6 +97,6 @@ def test_edit_a_guardian_reload_and_see_it_again(page, stip_server, server_db):
     card = page.locator(".stip-card").filter(has_text="Ouder of verzorger 2")
     expect(card.get_by_label("Telefoon")).to_have_value("06-0011 2299")
     expect(card.get_by_label("Liefst contact via")).to_have_value("app")
-    with store.transaction() as conn:
+    with store.write() as conn:
         phones = {r.telefoon for r in conn.execute(select(T.guardian.c.telefoon))}
     assert "06-0011 2299" in phones

@@ -48,7 +48,7 @@ def test_demo_school_loads_and_survives_reload(page, stip_server, server_db):
     page.reload()
     expect(page.get_by_role("note")).to_contain_text("51 leerlingen in 2 klassen")
     expect(page.get_by_role("button", name="Voorbeeldschool laden")).to_have_count(0)
-    with store.transaction() as conn:
+    with store.write() as conn:
         counts = records.counts(conn)
     assert counts["students"] == 51
     assert counts["klassen"] == 2

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo_school(server_db):
-    with store.transaction() as conn:
+    with store.write() as conn:
         demo.load_demo(conn, schools.acting_staff_member(conn))
         return conn.execute(select(T.student.c.id).where(T.student.c.leerlingnummer == "240120")).scalar_one()
 
@@ -35,7 +35,7 @@ def wait_until(condition, timeout: float = 30.0) -> None:
 
 
 def stored_plan(student_id: int) -> str | None:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return conn.execute(
             select(T.communicatieplan.c.momenten).where(T.communicatieplan.c.student_id == student_id)
         ).scalar()
@@ -131,7 +131,7 @@ def test_startgesprek_season_from_slots_to_recorded_goal(page, stip_server, demo
     expect(bars.filter(has_text="doel vastgelegd")).to_contain_text("1 van 26")
     expect(bars.filter(has_text="communicatieplan vastgelegd")).to_contain_text("1 van 26")
     expect(page.get_by_text("Nog geen startgesprek (25)")).to_be_visible()
-    with store.transaction() as conn:
+    with store.write() as conn:
         talk = conn.execute(select(T.conversation).where(T.conversation.c.student_id == student_id)).one()
         afspraak = conn.execute(select(T.afspraak).where(T.afspraak.c.student_id == student_id)).one()
     assert talk.held_on == date.today() and talk.collective_info == "ja"
@@ -145,7 +145,7 @@ def test_invitation_edit_copy_and_download(page, stip_server, demo_school, conte
 
     from stip import planning, startgesprek
 
-    with store.transaction() as conn:  # every family of 1A has a time: only those are invited
+    with store.write() as conn:  # every family of 1A has a time: only those are invited
         actor = schools.acting_staff_member(conn)
         klas = conn.execute(select(T.klas.c.id).where(T.klas.c.name == "1A")).scalar_one()
         startgesprek.add_slots(conn, actor, klas, planning.make_slots(date.today(), time(9), time(18)))

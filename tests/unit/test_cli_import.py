@@ -59,7 +59,7 @@ def test_good_file_stores_and_reimport_updates_without_duplicates(stip_data):
     assert again.returncode == 0, again.stderr
     assert "0 nieuwe en 3 bijgewerkte" in again.stdout
     assert status() == counts  # same students, guardians and classes: nothing doubled
-    with store.transaction() as conn:
+    with store.write() as conn:
         versions = dict(conn.execute(select(T.student.c.leerlingnummer, T.student.c.version)).all())
     assert versions == {"1001": 2, "1002": 2, "1003": 2}
 
@@ -145,7 +145,7 @@ def test_wrong_usage_exits_2(stip_data, args):
 
 def left_months_ago(leerlingnummer: str, months: int) -> None:
     """Mark a student left `months` ago, in-process against the same STIP_DATA."""
-    with store.transaction() as conn:
+    with store.write() as conn:
         actor = schools.acting_staff_member(conn)
         student_id = conn.execute(
             select(T.student.c.id).where(T.student.c.leerlingnummer == leerlingnummer)
@@ -176,7 +176,7 @@ def test_retention_dry_run_lists_and_retention_deletes(stip_data):
     assert report["dry_run"] is False and [s["leerlingnummer"] for s in report["students"]] == ["1001"]
     counts = status()
     assert counts["students"] == 2 and counts["guardians"] == 3  # Sem's two parents went with him
-    with store.transaction() as conn:
+    with store.write() as conn:
         left = set(conn.execute(select(T.student.c.leerlingnummer)).scalars())
     assert left == {"1002", "1003"}
 

@@ -11,7 +11,7 @@ from stip.store import tables as T
 
 def test_demo_school_has_two_classes_guardians_interpreters_and_siblings(demo_school):
     assert (demo_school.klassen, demo_school.students) == (2, 51)
-    with store.transaction() as conn:
+    with store.write() as conn:
         counts = records.counts(conn)
         per_klas = dict(
             conn.execute(
@@ -38,14 +38,14 @@ def test_demo_school_has_two_classes_guardians_interpreters_and_siblings(demo_sc
 
 
 def test_demo_is_refused_in_a_school_with_students(demo_school, actor):
-    with pytest.raises(demo.DemoRefused), store.transaction() as conn:
+    with pytest.raises(demo.DemoRefused), store.write() as conn:
         demo.load_demo(conn, actor)
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert records.counts(conn)["students"] == 51
 
 
 def test_export_holds_every_table_and_student_fields(demo_school):
-    with store.transaction() as conn:
+    with store.write() as conn:
         everything = records.export_all(conn)
         counts = records.counts(conn)
     assert set(everything) == set(counts) == set(T.PLURAL.values())
@@ -60,7 +60,7 @@ def test_every_table_is_named_in_status_and_export():
 
 
 def test_home_summary_and_roles(demo_school, actor, tmp_path):
-    with store.transaction() as conn:
+    with store.write() as conn:
         summary = home.school_summary(conn, actor)
     assert summary == home.SchoolSummary("Voorbeeldschool", True, 51, 2)
     (tmp_path / "Teamscan.ipynb").write_text("{}")

@@ -115,7 +115,7 @@ def contract_rows() -> tuple[list[str], list[list[str]]]:
 
 def test_class_list_uses_the_import_contract_and_matches_the_imported_file(demo_school, actor):
     contract_headers, source = contract_rows()
-    with store.transaction() as conn:
+    with store.write() as conn:
         headers, rows = exports.class_list(conn, actor)
     assert headers == contract_headers == exports.class_list_headers()
     assert len(rows) == 51 and all(len(row) == len(headers) for row in rows)
@@ -127,7 +127,7 @@ def test_class_list_uses_the_import_contract_and_matches_the_imported_file(demo_
 
 
 def test_class_list_of_one_klas_and_without_students_who_left(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         klas_1a = conn.execute(select(T.klas.c.id).where(T.klas.c.name == "1A")).scalar_one()
         conn.execute(
             update(T.student).where(T.student.c.leerlingnummer == "240101").values(left_on=date(2025, 1, 1))
@@ -141,7 +141,7 @@ def test_class_list_of_one_klas_and_without_students_who_left(demo_school, actor
 
 
 def test_class_list_csv_round_trip(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         conn.execute(update(T.student).where(T.student.c.leerlingnummer == "240120").values(roepnaam="=1+1"))
         conn.execute(
             update(T.guardian).where(T.guardian.c.naam == "Huda Alkhatib").values(telefoon="+31612345678")
@@ -156,7 +156,7 @@ def test_class_list_csv_round_trip(demo_school, actor):
 
 
 def test_class_list_xlsx_round_trip(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         conn.execute(
             update(T.student).where(T.student.c.leerlingnummer == "240120").values(roepnaam=HYPERLINK)
         )
@@ -168,7 +168,7 @@ def test_class_list_xlsx_round_trip(demo_school, actor):
 
 
 def test_class_list_adds_slots_rather_than_dropping_a_third_guardian(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         yousef = conn.execute(
             select(T.student.c.id).where(T.student.c.leerlingnummer == "240120")
         ).scalar_one()
@@ -190,8 +190,8 @@ def test_class_list_adds_slots_rather_than_dropping_a_third_guardian(demo_school
 def test_class_list_is_scoped_to_the_school(demo_school, actor):
     from stip.schools import Actor
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         school_id = conn.execute(T.school.insert().values(name="Andere school")).inserted_primary_key[0]
-        stranger = Actor(id=actor.id, school_id=school_id, login="x", naam="x", role="mentor")
+        stranger = Actor(actor.id, school_id, "x", "x", "mentor", actor.school_year_id)
         headers, rows = exports.class_list(conn, stranger)
     assert headers == exports.class_list_headers() and rows == []

@@ -58,12 +58,12 @@ def downloaded(link) -> tuple[str, bytes]:
 
 
 def counts() -> dict:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return records.counts(conn)
 
 
 def student_row(leerlingnummer: str):
-    with store.transaction() as conn:
+    with store.write() as conn:
         return conn.execute(select(T.student).where(T.student.c.leerlingnummer == leerlingnummer)).one()
 
 
@@ -133,7 +133,7 @@ def test_import_shows_errors_fixes_swapped_columns_by_mapping_and_imports(actor)
     assert panel.savebar.status == "info"
     assert panel.savebar.text == t("klassen.imported", created=3, updated=0, missing=0)
     assert panel.import_button.layout.display == "none" and panel.summary.value == ""
-    with store.transaction() as conn:
+    with store.write() as conn:
         rows = conn.execute(
             select(
                 T.student.c.leerlingnummer, T.student.c.roepnaam, T.guardian.c.email, T.guardian.c.telefoon
@@ -200,7 +200,7 @@ def test_class_panel_lists_the_class_and_escapes_names(demo_school, actor):
     assert "Klas 1A: 26 leerlingen" in panel.summary.value
     assert "Yousef" in panel.table.value and "Huda Alkhatib (moeder)" in panel.table.value
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         klassen.save_student(
             conn, actor, None, {"leerlingnummer": "999", "roepnaam": XSS, "achternaam": FORMULA}, klas="1A"
         )
@@ -212,7 +212,7 @@ def test_class_panel_lists_the_class_and_escapes_names(demo_school, actor):
 
 
 def test_class_panel_exports_neutralise_formulas(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         klassen.save_student(
             conn, actor, None, {"leerlingnummer": "999", "roepnaam": XSS, "achternaam": FORMULA}, klas="1A"
         )
@@ -279,7 +279,7 @@ def test_new_student_is_stored_only_when_the_required_fields_are_filled(demo_sch
     assert panel.savebar.text == t("klassen.guardian_needs_name")
     card.form.fields["naam"].value = "Anna Kok"
     card.form.flush()
-    with store.transaction() as conn:
+    with store.write() as conn:
         guardians = klassen.get_student(conn, actor, row.id)["guardians"]
     assert [(g["naam"], g["email"]) for g in guardians] == [("Anna Kok", "mila.ouder@example.org")]
     assert saved_at(panel.savebar)
@@ -298,7 +298,7 @@ def test_edit_roepnaam_saves_and_bumps_the_version(demo_school, actor):
 
     panel.form.fields["klas"].value = "2B"  # a class change saves too
     panel.form.flush()
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert klassen.get_student(conn, actor, sid)["klas"] == "2B"
     assert student_row("240120").version == 3
 
@@ -313,14 +313,14 @@ def test_invalid_guardian_email_shows_a_dutch_error_under_the_field(demo_school,
     assert card.form.errors["email"].value == message
     assert card.form.errors["email"].layout.display is None
     assert panel.savebar.status == "error" and panel.savebar.dirty
-    with store.transaction() as conn:
+    with store.write() as conn:
         emails = [g["email"] for g in klassen.get_student(conn, actor, sid)["guardians"]]
     assert "huda-at-example" not in emails and "h.alkhatib@example.org" in emails
 
     card.form.fields["email"].value = "huda@example.org"  # fixed: stored, error gone
     card.form.flush()
     assert card.form.errors["email"].layout.display == "none"
-    with store.transaction() as conn:
+    with store.write() as conn:
         emails = [g["email"] for g in klassen.get_student(conn, actor, sid)["guardians"]]
     assert "huda@example.org" in emails
 
@@ -349,17 +349,17 @@ def test_version_conflict_keeps_the_first_save_and_offers_herladen(demo_school, 
 
 def test_confirm_a_sibling_suggestion(demo_school, actor):
     a, b = student_id("240120"), student_id("240102")
-    with store.transaction() as conn:  # a parent of b with the same e-mail as a's mother: a suggestion
+    with store.write() as conn:  # a parent of b with the same e-mail as a's mother: a suggestion
         klassen.save_guardian(
             conn, actor, b, None, {"naam": "H. Alkhatib", "email": "h.alkhatib@example.org"}
         )
         assert [s["id"] for s in klassen.sibling_suggestions(conn, actor, a)] == [b]
     panel = StudentPanel(actor, a)
     assert has_button(panel.body, t("klassen.confirm_sibling"))
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert b not in [s["id"] for s in klassen.siblings(conn, actor, a)]
     button(panel.body, t("klassen.confirm_sibling")).click()
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert b in [s["id"] for s in klassen.siblings(conn, actor, a)]
         assert a in [s["id"] for s in klassen.siblings(conn, actor, b)]
         assert klassen.sibling_suggestions(conn, actor, a) == []
@@ -384,7 +384,7 @@ def test_delete_asks_for_confirmation_then_removes_the_student(demo_school, acto
     after = counts()
     assert after["students"] == before["students"] - 1
     assert after["guardians"] == before["guardians"] - 2  # Yousef's parents had no other child here
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert conn.execute(select(T.student).where(T.student.c.id == sid)).first() is None
     assert panel.student_id is None and panel.body.children == () and panel.picker.value is None
     assert sid not in [o["id"] for o in panel.picker.options]
@@ -396,7 +396,7 @@ def test_delete_asks_for_confirmation_then_removes_the_student(demo_school, acto
 
 def test_privacy_panel_retention_candidates_and_pseudonymised_export(demo_school, actor):
     sid = student_id("240120")
-    with store.transaction() as conn:
+    with store.write() as conn:
         klassen.mark_left(conn, actor, sid, privacy.months_before(date.today(), 30))
     panel = PrivacyPanel(actor)
     assert panel.months.value == 24
@@ -404,7 +404,7 @@ def test_privacy_panel_retention_candidates_and_pseudonymised_export(demo_school
     assert panel.clean_button.layout.display is None
 
     panel.months.value = 36
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert privacy.retention_months(conn, actor) == 36
     assert saved_at(panel.savebar)
     assert panel.candidates.value.find(t("klassen.retention_none")) >= 0
@@ -439,7 +439,7 @@ def test_privacy_panel_retention_candidates_and_pseudonymised_export(demo_school
 def test_privacy_panel_keeps_the_months_within_bounds(actor, months):
     panel = PrivacyPanel(actor)
     panel.months.value = months  # BoundedIntText clamps to 1..120
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert privacy.retention_months(conn, actor) == panel.months.value == (1 if months == 0 else 120)
 
 
@@ -450,12 +450,12 @@ def test_switching_student_saves_what_was_typed_on_the_student_it_was_typed_for(
     from stip.store import tables as T
     from widgets.student_edit import StudentPanel
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         first, second = conn.execute(select(T.student.c.id).order_by(T.student.c.id).limit(2)).scalars().all()
     panel = StudentPanel(actor, first)
     panel.form.fields["roepnaam"].value = "Getypt"
     panel.picker.value = second  # chosen within the second, before the save timer fired
-    with store.transaction() as conn:
+    with store.write() as conn:
         names = dict(
             conn.execute(
                 select(T.student.c.id, T.student.c.roepnaam).where(T.student.c.id.in_([first, second]))
@@ -474,7 +474,7 @@ def test_inzage_for_one_parent_hides_the_other_parents_protected_contact(demo_sc
     from stip.store import tables as T
     from widgets.student_edit import StudentPanel
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         sem = conn.execute(select(T.student.c.id).where(T.student.c.roepnaam == "Sem")).scalar_one()
         guardians = conn.execute(
             select(T.guardian.c.id, T.guardian.c.email)

@@ -40,7 +40,9 @@ def other_school_actor(conn) -> Actor:
     staff_id = conn.execute(
         insert(T.staff_member).values(school_id=school_id, login="ander", naam="Ander")
     ).inserted_primary_key[0]
-    return Actor(id=staff_id, school_id=school_id, login="ander", naam="Ander", role="mentor")
+    return Actor(
+        id=staff_id, school_id=school_id, login="ander", naam="Ander", role="mentor", school_year_id=0
+    )
 
 
 # ------------------------------------------------------------------------------------------------ inzage
@@ -48,7 +50,7 @@ def other_school_actor(conn) -> Actor:
 
 def test_inzage_covers_every_table_that_refers_to_a_student(demo_school, actor):
     """Fails when a table with a student_id (or a foreign key to student) is missing from the inzage."""
-    with store.transaction() as conn:
+    with store.write() as conn:
         sid = student_id(conn, "240105")
         data = privacy.inzage(conn, actor, sid)
         inspector = inspect(conn)
@@ -77,7 +79,7 @@ def test_inzage_covers_every_table_that_refers_to_a_student(demo_school, actor):
 def test_inzage_holds_own_data_and_nothing_about_other_students(
     demo_school, actor, leerlingnummer, guardians
 ):
-    with store.transaction() as conn:
+    with store.write() as conn:
         sid = student_id(conn, leerlingnummer)
         data = privacy.inzage(conn, actor, sid)
         others = conn.execute(select(T.student).where(T.student.c.id != sid)).mappings().all()
@@ -104,7 +106,7 @@ def test_inzage_holds_own_data_and_nothing_about_other_students(
 
 
 def test_inzage_names_confirmed_siblings_only_by_name_and_id(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         lotte, thijs = student_id(conn, "240105"), student_id(conn, "230204")
         conn.execute(insert(T.sibling_link).values(student_id=lotte, sibling_id=thijs, confirmed_by=actor.id))
         for_lotte = privacy.inzage(conn, actor, lotte)
@@ -116,7 +118,7 @@ def test_inzage_names_confirmed_siblings_only_by_name_and_id(demo_school, actor)
 
 
 def test_inzage_for_one_parent_hides_the_other_parents_protected_contact(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         sid = student_id(conn, "240120")
         huda, omar = guardian_id(conn, "Huda Alkhatib"), guardian_id(conn, "Omar Alkhatib")
         conn.execute(update(T.guardian).where(T.guardian.c.id == omar).values(contact_afgeschermd=True))
@@ -142,7 +144,7 @@ def test_inzage_for_one_parent_hides_the_other_parents_protected_contact(demo_sc
 
 
 def test_unknown_student_or_one_of_another_school_is_not_found(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         sid = student_id(conn, "240105")
         stranger = other_school_actor(conn)
         for who, which in ((actor, 999_999), (stranger, sid), (actor, "240105")):
@@ -156,7 +158,7 @@ def test_unknown_student_or_one_of_another_school_is_not_found(demo_school, acto
 
 
 def test_inzage_html_is_complete_dutch_and_escapes_every_value(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         sid = student_id(conn, "240120")
         conn.execute(update(T.student).where(T.student.c.id == sid).values(roepnaam=XSS))
         huda = guardian_id(conn, "Huda Alkhatib")
@@ -179,7 +181,7 @@ def test_inzage_html_is_complete_dutch_and_escapes_every_value(demo_school, acto
 
 
 def test_delete_removes_student_links_and_orphaned_guardians_but_keeps_shared_ones(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         lotte, thijs = student_id(conn, "240105"), student_id(conn, "230204")
         yousef = student_id(conn, "240120")
         ruud = guardian_id(conn, "Ruud Bakker")
@@ -225,7 +227,7 @@ def test_retention_dry_run_lists_then_deletes(demo_school, actor):
         "240103": date(2025, 7, 1),  # 14 months: kept at 24, past 12
         "240104": None,  # still at school
     }
-    with store.transaction() as conn:
+    with store.write() as conn:
         ids = {number: student_id(conn, number) for number in left}
         for number, day in left.items():
             conn.execute(update(T.student).where(T.student.c.id == ids[number]).values(left_on=day))
@@ -254,7 +256,7 @@ def test_retention_dry_run_lists_then_deletes(demo_school, actor):
 
 @pytest.mark.parametrize("months", [0, 121, -1, "12", 12.0, True, None])
 def test_retention_months_must_be_1_to_120(actor, months):
-    with store.transaction() as conn:
+    with store.write() as conn:
         with pytest.raises(privacy.RetentionInvalid) as caught:
             privacy.set_retention_months(conn, actor, months)
         assert caught.value.message_key == "privacy.retention_invalid"
@@ -268,12 +270,12 @@ def test_retention_months_must_be_1_to_120(actor, months):
 
 
 def test_pseudonymised_export_is_stable_and_free_of_names(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         conn.execute(
             update(T.student).where(T.student.c.leerlingnummer == "240101").values(left_on=date(2025, 1, 1))
         )
         first = privacy.pseudonymised_export(conn, actor)
-    with store.transaction() as conn:
+    with store.write() as conn:
         second = privacy.pseudonymised_export(conn, actor)
         secret = conn.execute(select(T.school.c.pseudonym_secret)).scalar_one()
         students = conn.execute(select(T.student)).mappings().all()
@@ -297,7 +299,7 @@ def test_pseudonymised_export_is_stable_and_free_of_names(demo_school, actor):
 
 
 def test_pseudonyms_differ_per_secret_and_school(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         before = {row["pseudonym"] for row in privacy.pseudonymised_export(conn, actor)}
         conn.execute(update(T.school).values(pseudonym_secret="0" * 64))
         after = {row["pseudonym"] for row in privacy.pseudonymised_export(conn, actor)}

@@ -47,18 +47,18 @@ def _forget_klassen():
 def klas_id(name: str) -> int:
     """The id of a class (looked up once per test, so it may be called inside a transaction after that)."""
     if name not in _KLAS:
-        with store.transaction() as conn:
+        with store.write() as conn:
             _KLAS[name] = conn.execute(select(T.klas.c.id).where(T.klas.c.name == name)).scalar_one()
     return _KLAS[name]
 
 
 def mentor_of(name: str) -> int:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return conn.execute(select(T.klas.c.mentor_id).where(T.klas.c.name == name)).scalar_one()
 
 
 def student(roepnaam: str, achternaam: str) -> int:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return conn.execute(
             select(T.student.c.id).where(
                 T.student.c.roepnaam == roepnaam, T.student.c.achternaam == achternaam
@@ -68,7 +68,7 @@ def student(roepnaam: str, achternaam: str) -> int:
 
 def class_ids(actor, name: str) -> list[int]:
     kid = klas_id(name)
-    with store.transaction() as conn:
+    with store.write() as conn:
         return [s["id"] for s in klassen.class_students(conn, actor, kid)]
 
 
@@ -76,7 +76,7 @@ def make(actor, name: str, start: time, end: time, minutes: int = 20, mentor=Non
     """Slots for class `name` on DAY; returns the class's slots as stored."""
     new = planning.make_slots(DAY, start, end, minutes, mentor=mentor, **kwargs)
     kid = klas_id(name)
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.add_slots(conn, actor, kid, new)
         return startgesprek.slots(conn, actor, kid)
 
@@ -87,7 +87,7 @@ def as_slot(row) -> planning.Slot:
 
 def planned(actor) -> dict[int, dict]:
     """student id -> slot row, over the whole school."""
-    with store.transaction() as conn:
+    with store.write() as conn:
         rows = (
             conn.execute(
                 select(T.conversation.c.student_id, T.slot).join(
@@ -101,12 +101,12 @@ def planned(actor) -> dict[int, dict]:
 
 
 def count(table) -> int:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def families(actor, ids: list[int]) -> list[dict]:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return startgesprek.family_data(conn, actor, ids)
 
 
@@ -123,7 +123,7 @@ def test_add_slots_refuses_an_overlap_and_stores_nothing_of_that_batch(demo_scho
     assert all(r["mentor_id"] == mentor_of("1A") and r["student_id"] is None for r in rows)
 
     overlapping = planning.make_slots(DAY, time(17, 50), time(18, 30), 20)  # 17:50 overlaps 17:40-18:00
-    with pytest.raises(StartgesprekError) as caught, store.transaction() as conn:
+    with pytest.raises(StartgesprekError) as caught, store.write() as conn:
         startgesprek.add_slots(conn, actor, klas_id("1A"), overlapping)
     assert caught.value.message_key == "startgesprek.slot_overlap"
     assert t(caught.value.message_key, **caught.value.values).startswith("Om 09-09 17:50 is er al")
@@ -157,25 +157,25 @@ def test_one_family_per_slot_and_unplanning(demo_school, actor):
     rows = make(actor, "1A", time(17), time(18))
     first, second = class_ids(actor, "1A")[:2]
     slot_id = rows[0]["id"]
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.assign_slot(conn, actor, first, slot_id)
 
-    with pytest.raises(StartgesprekError) as caught, store.transaction() as conn:
+    with pytest.raises(StartgesprekError) as caught, store.write() as conn:
         startgesprek.assign_slot(conn, actor, second, slot_id)
     assert caught.value.message_key == "startgesprek.slot_taken"
     assert t("startgesprek.slot_taken").startswith("Deze tijd is net")
     assert {s: r["id"] for s, r in planned(actor).items()} == {first: slot_id}  # nothing changed
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert startgesprek.get_conversation(conn, actor, second)["slot_id"] is None
 
     # The savepoint keeps the transaction usable after the refusal.
-    with store.transaction() as conn:
+    with store.write() as conn:
         with pytest.raises(StartgesprekError):
             startgesprek.assign_slot(conn, actor, second, slot_id)
         startgesprek.assign_slot(conn, actor, second, rows[1]["id"])
     assert {s: r["id"] for s, r in planned(actor).items()} == {first: slot_id, second: rows[1]["id"]}
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.assign_slot(conn, actor, first, None)  # unplan: the slot is free again
         assert [r["student_id"] for r in startgesprek.slots(conn, actor, klas_id("1A"))] == [
             None,
@@ -186,7 +186,7 @@ def test_one_family_per_slot_and_unplanning(demo_school, actor):
         version = startgesprek.get_conversation(conn, actor, first)["version"]
     assert planned(actor)[second]["id"] == slot_id and version >= 2
 
-    with pytest.raises(StartgesprekError) as caught, store.transaction() as conn:
+    with pytest.raises(StartgesprekError) as caught, store.write() as conn:
         startgesprek.assign_slot(conn, actor, first, 999_999)
     assert caught.value.message_key == "startgesprek.slot_not_found"
 
@@ -194,7 +194,7 @@ def test_one_family_per_slot_and_unplanning(demo_school, actor):
 def test_delete_slot_unplans_the_family_but_keeps_its_conversation(demo_school, actor):
     rows = make(actor, "1A", time(17), time(17, 40))
     sid = class_ids(actor, "1A")[0]
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.assign_slot(conn, actor, sid, rows[0]["id"])
         startgesprek.delete_slot(conn, actor, rows[0]["id"])
         talk = startgesprek.get_conversation(conn, actor, sid)
@@ -211,21 +211,21 @@ def test_auto_assign_puts_siblings_back_to_back_without_double_booking(demo_scho
         student("Selam", "Ghebremedhin"): student("Robel", "Ghebremedhin"),
         student("Zofia", "Kowalczyk"): student("Igor", "Kowalczyk"),
     }
-    with store.transaction() as conn:
+    with store.write() as conn:
         for a, b in pairs.items():
             assert b in [o["id"] for o in klassen.siblings(conn, actor, a)]
 
     # 2B: 17:00-18:00 with the mentor of 2B, the four siblings planned by hand.
     rows_2b = make(actor, "2B", time(17), time(18), 15, mentor=mentor_of("2B"))
     assert len(rows_2b) == 4 and all(r["mentor_id"] == mentor_of("2B") for r in rows_2b)
-    with store.transaction() as conn:
+    with store.write() as conn:
         for row, sibling in zip(rows_2b, pairs.values(), strict=True):
             startgesprek.assign_slot(conn, actor, sibling, row["id"])
     # 1A: the same evening, 16:30-19:00.
     rows_1a = make(actor, "1A", time(16, 30), time(19), 15)
     assert len(rows_1a) == 10
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         result = startgesprek.auto_assign(conn, actor, klas_id("1A"))
     placed = planned(actor)
     for own, sibling in pairs.items():
@@ -247,7 +247,7 @@ def test_auto_assign_puts_siblings_back_to_back_without_double_booking(demo_scho
     assert planning.check(result, [*map(as_slot, rows_1a), *map(as_slot, rows_2b)]) == []
 
     # A second run only fills slots that are free (none): nobody moves, nothing doubles.
-    with store.transaction() as conn:
+    with store.write() as conn:
         again = startgesprek.auto_assign(conn, actor, klas_id("1A"))
     assert again.placed == {} and planned(actor) == placed
 
@@ -255,7 +255,7 @@ def test_auto_assign_puts_siblings_back_to_back_without_double_booking(demo_scho
 def test_auto_assign_fills_free_slots_only(demo_school, actor):
     rows = make(actor, "1A", time(17), time(18))
     first = class_ids(actor, "1A")[-1]
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.assign_slot(conn, actor, first, rows[1]["id"])
         result = startgesprek.auto_assign(conn, actor, klas_id("1A"))
     assert len(result.placed) == 2 and first not in result.placed
@@ -268,11 +268,11 @@ def test_auto_assign_fills_free_slots_only(demo_school, actor):
 
 def test_save_conversation_with_a_version_guard(demo_school, actor):
     sid = class_ids(actor, "1A")[0]
-    with store.transaction() as conn:
+    with store.write() as conn:
         talk = startgesprek.get_conversation(conn, actor, sid)
     assert talk["version"] == 1 and talk["afspraken"] == [] and talk["plan"] is None
     yesterday = date.today() - timedelta(days=1)
-    with store.transaction() as conn:
+    with store.write() as conn:
         version = startgesprek.save_conversation(
             conn,
             actor,
@@ -281,9 +281,9 @@ def test_save_conversation_with_a_version_guard(demo_school, actor):
             talk["version"],
         )
     assert version == 2
-    with pytest.raises(VersionConflict), store.transaction() as conn:
+    with pytest.raises(VersionConflict), store.write() as conn:
         startgesprek.save_conversation(conn, actor, sid, {"shared_goal": "Anders"}, talk["version"])
-    with store.transaction() as conn:
+    with store.write() as conn:
         talk = startgesprek.get_conversation(conn, actor, sid)
     assert (talk["shared_goal"], talk["held_on"], talk["version"]) == ("Op tijd je huiswerk af", yesterday, 2)
 
@@ -292,22 +292,22 @@ def test_save_conversation_with_a_version_guard(demo_school, actor):
         ({"collective_info": "misschien"}, "collective_info"),
         ({"buddy": "altijd"}, "buddy"),
     ]:
-        with pytest.raises(StartgesprekError) as caught, store.transaction() as conn:
+        with pytest.raises(StartgesprekError) as caught, store.write() as conn:
             startgesprek.save_conversation(conn, actor, sid, changes, 2)
         assert caught.value.field == field
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert startgesprek.get_conversation(conn, actor, sid)["version"] == 2
 
 
 def test_save_afspraak_needs_wat(demo_school, actor):
     sid = class_ids(actor, "1A")[0]
     for values in ({"wie": "mentor"}, {"wat": "   ", "wie": "mentor"}):
-        with pytest.raises(StartgesprekError) as caught, store.transaction() as conn:
+        with pytest.raises(StartgesprekError) as caught, store.write() as conn:
             startgesprek.save_afspraak(conn, actor, sid, None, values)
         assert (caught.value.message_key, caught.value.field) == ("startgesprek.afspraak_needs_wat", "wat")
     assert count(T.afspraak) == 0
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         new_id, version = startgesprek.save_afspraak(
             conn, actor, sid, None, {"wat": " Elke vrijdag planner checken ", "wie": "mentor"}
         )
@@ -325,7 +325,7 @@ def test_save_afspraak_needs_wat(demo_school, actor):
 
 def test_save_plan_keeps_only_known_vormen_in_a_fixed_order(demo_school, actor):
     sid = class_ids(actor, "1A")[0]
-    with store.transaction() as conn:
+    with store.write() as conn:
         version = startgesprek.save_plan(
             conn,
             actor,
@@ -338,13 +338,13 @@ def test_save_plan_keeps_only_known_vormen_in_a_fixed_order(demo_school, actor):
     assert plan["vormen"] == ["gesprek op school", "telefoon", "app"]  # the order of VORMEN, once each
     assert plan["initiatief"] == "samen"
 
-    with pytest.raises(StartgesprekError) as caught, store.transaction() as conn:
+    with pytest.raises(StartgesprekError) as caught, store.write() as conn:
         startgesprek.save_plan(conn, actor, sid, {"vormen": ["telefoon", "duifpost"]}, 1)
     assert caught.value.field == "vormen"
-    with pytest.raises(StartgesprekError) as caught, store.transaction() as conn:
+    with pytest.raises(StartgesprekError) as caught, store.write() as conn:
         startgesprek.save_plan(conn, actor, sid, {"initiatief": "niemand"}, 1)
     assert caught.value.field == "initiatief"
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert startgesprek.get_plan(conn, actor, sid)["vormen"] == ["gesprek op school", "telefoon", "app"]
         assert startgesprek.save_plan(conn, actor, sid, {"vormen": ["huisbezoek", "mail"]}, 1) == 2
         assert startgesprek.get_plan(conn, actor, sid)["vormen"] == ["mail", "huisbezoek"]
@@ -359,7 +359,7 @@ def test_progress_per_class_and_school_wide(demo_school, actor):
     ids_1a, ids_2b = class_ids(actor, "1A"), class_ids(actor, "2B")
     rows = make(actor, "1A", time(17), time(18))
     yesterday = date.today() - timedelta(days=1)
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.mark_invited(conn, actor, ids_1a[:5], "email")
         startgesprek.mark_invited(conn, actor, ids_2b[:1], "brief")
         for sid, row in zip(ids_1a[:3], rows, strict=True):
@@ -414,12 +414,12 @@ def test_progress_per_class_and_school_wide(demo_school, actor):
 
 def test_gouden_mail_save_rules(demo_school, actor):
     sid = class_ids(actor, "1A")[0]
-    with pytest.raises(gouden_mail.GoudenMailError) as caught, store.transaction() as conn:
+    with pytest.raises(gouden_mail.GoudenMailError) as caught, store.write() as conn:
         gouden_mail.save(conn, actor, sid, {"status": "klaar"}, None)
     assert (caught.value.message_key, caught.value.field) == ("gouden_mail.needs_positief", "positief")
     assert count(T.gouden_mail) == 0
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         version = gouden_mail.save(
             conn,
             actor,
@@ -439,7 +439,7 @@ def test_gouden_mail_save_rules(demo_school, actor):
     )
     assert record["sent_at"] is None
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert gouden_mail.save(conn, actor, sid, {"status": "klaar"}, 1) == 2
         with pytest.raises(gouden_mail.GoudenMailError) as caught:
             gouden_mail.save(conn, actor, sid, {"positief": " ", "status": "klaar"}, 2)
@@ -472,7 +472,7 @@ def test_gouden_mail_render_fills_every_placeholder(demo_school, actor):
         assert NOT_PLANNED in mail["body"] and NO_QUESTIONS in mail["body"] and "…" in mail["body"]
         assert mail["to"] == ["h.alkhatib@example.org", "o.alkhatib@example.org"]
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.assign_slot(conn, actor, sid, rows[0]["id"])
     family = families(actor, [sid])[0]
     record = {
@@ -496,7 +496,7 @@ def test_gouden_mail_render_fills_every_placeholder(demo_school, actor):
 def test_every_default_invitation_is_filled_for_every_family(demo_school, actor, channel):
     rows = make(actor, "1A", time(17), time(18))
     ids = class_ids(actor, "1A")
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.assign_slot(conn, actor, ids[0], rows[0]["id"])
         template = invitations.get_template(conn, actor, channel)
     assert template["custom"] is False and template["version"] is None
@@ -577,13 +577,13 @@ def test_class_zip_holds_one_eml_per_invitation(demo_school, actor):
 
 
 def test_save_template_refuses_an_unknown_placeholder(demo_school, actor):
-    with pytest.raises(texts.TemplateError) as caught, store.transaction() as conn:
+    with pytest.raises(texts.TemplateError) as caught, store.write() as conn:
         invitations.save_template(conn, actor, "email", "Hallo {roepnaam}", "Beste {onbekend},", None)
     assert caught.value.message_key == "texts.unknown_placeholder"
     assert str(caught.value).startswith("Dit invulveld kent Stip niet: {onbekend}. Je kunt kiezen uit:")
     assert count(T.text_template) == 0
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert (
             invitations.save_template(conn, actor, "email", "Hallo {roepnaam}", "Beste {ouders},", None) == 1
         )
@@ -612,7 +612,7 @@ def test_save_template_refuses_an_unknown_placeholder(demo_school, actor):
 
 
 def test_sheets_html_escapes_names(demo_school, actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         sid, _version = klassen.save_student(
             conn, actor, None, {"leerlingnummer": "999", "roepnaam": XSS, "achternaam": "Test"}, klas="1A"
         )
@@ -626,7 +626,7 @@ def test_sheet_pdf_holds_the_students_name(demo_school, actor):
     pypdf = pytest.importorskip("pypdf")
     rows = make(actor, "1A", time(17), time(17, 20), location="lokaal 1.12")
     sid = student("Yousef", "Alkhatib")
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.assign_slot(conn, actor, sid, rows[0]["id"])
     html = sheets.sheets_html(families(actor, [sid, student("Lotte", "Bakker")]))
     pdf = sheets.to_pdf(html)
@@ -645,7 +645,7 @@ def test_sheet_pdf_holds_the_students_name(demo_school, actor):
 def test_ics_of_a_planned_class_has_one_event_per_planned_talk(demo_school, actor):
     icalendar = pytest.importorskip("icalendar")
     rows = make(actor, "1A", time(17), time(18, 20), location="lokaal 1.12")
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.auto_assign(conn, actor, klas_id("1A"))
         startgesprek.assign_slot(
             conn, actor, startgesprek.slots(conn, actor, klas_id("1A"))[1]["student_id"], None
@@ -689,9 +689,9 @@ def test_a_template_stored_meanwhile_in_another_tab_is_a_conflict_not_a_crash(de
     from stip.store import VersionConflict
 
     body = "Beste {ouders},\nTot {datum}.\n{mentor}"
-    with store.transaction() as conn:
+    with store.write() as conn:
         invitations.save_template(conn, actor, "app", "", body, None)
-    with pytest.raises(VersionConflict), store.transaction() as conn:
+    with pytest.raises(VersionConflict), store.write() as conn:
         invitations.save_template(conn, actor, "app", "", body + "!", None)  # the other tab saw no template
 
 
@@ -700,18 +700,18 @@ def test_placing_in_a_slot_that_changed_meanwhile_is_a_conflict(demo_school, act
 
     rows = make(actor, "1A", time(19, 20), time(19, 40))
     lotte, yousef = student("Lotte", "Bakker"), student("Yousef", "Alkhatib")
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.place_in_slot(conn, actor, rows[0]["id"], None, lotte)  # tab 1
-    with pytest.raises(VersionConflict), store.transaction() as conn:
+    with pytest.raises(VersionConflict), store.write() as conn:
         startgesprek.place_in_slot(conn, actor, rows[0]["id"], None, yousef)  # tab 2 still showed it free
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert startgesprek.slots(conn, actor, rows[0]["klas_id"])[0]["student_id"] == lotte
 
 
 def test_a_mentor_of_two_classes_cannot_hold_two_talks_at_once(demo_school, actor):
     from sqlalchemy import update
 
-    with store.transaction() as conn:
+    with store.write() as conn:
         one_a, two_b = (
             conn.execute(select(T.klas.c.id).where(T.klas.c.name == n)).scalar_one() for n in ("1A", "2B")
         )

@@ -41,7 +41,7 @@ def downloaded(link) -> tuple[str, str, bytes]:
 
 
 def student_id(roepnaam: str, achternaam: str) -> int:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return conn.execute(
             select(T.student.c.id).where(
                 T.student.c.roepnaam == roepnaam, T.student.c.achternaam == achternaam
@@ -50,7 +50,7 @@ def student_id(roepnaam: str, achternaam: str) -> int:
 
 
 def klas_id(name: str) -> int:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return conn.execute(select(T.klas.c.id).where(T.klas.c.name == name)).scalar_one()
 
 
@@ -59,12 +59,12 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 
 def count(table) -> int:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def conversation(sid: int) -> dict:
-    with store.transaction() as conn:
+    with store.write() as conn:
         return conn.execute(select(T.conversation).where(T.conversation.c.student_id == sid)).mappings().one()
 
 
@@ -74,7 +74,7 @@ def saved(savebar) -> bool:
 
 def progress(actor, klas: str = "1A") -> startgesprek.Progress:
     kid = klas_id(klas)
-    with store.transaction() as conn:
+    with store.write() as conn:
         return startgesprek.progress(conn, actor, kid)
 
 
@@ -109,7 +109,7 @@ def test_plan_panel_makes_slots_places_families_and_offers_the_calendar(demo_sch
         "di 9-9 18:35–18:55",
     ]
     kid = klas_id("1A")
-    with store.transaction() as conn:
+    with store.write() as conn:
         stored = startgesprek.slots(conn, actor, kid)
     assert [r["location"] for r in stored] == ["lokaal 1.12"] * 5
 
@@ -146,7 +146,7 @@ def test_plan_panel_makes_slots_places_families_and_offers_the_calendar(demo_sch
 def test_auto_assign_counts_the_families_of_this_class_and_notes_siblings(demo_school, actor):
     nora, yassin = student_id("Nora", "Amrani"), student_id("Yassin", "Amrani")
     kid_2b = klas_id("2B")
-    with store.transaction() as conn:  # Nora (2B) is planned at 17:00 with her own mentor
+    with store.write() as conn:  # Nora (2B) is planned at 17:00 with her own mentor
         mentor = conn.execute(select(T.klas.c.mentor_id).where(T.klas.c.id == kid_2b)).scalar_one()
         startgesprek.add_slots(conn, actor, kid_2b, [planning.Slot(at(17), at(17, 15), mentor)])
         startgesprek.assign_slot(conn, actor, nora, startgesprek.slots(conn, actor, kid_2b)[0]["id"])
@@ -225,14 +225,14 @@ def test_talk_panel_records_the_talk_and_shows_it_after_a_reload(demo_school, ac
     assert count(T.afspraak) == 0
     row_widget.form.fields["wat"].value = "Elke vrijdag samen de planner bekijken"
     row_widget.form.flush()
-    with store.transaction() as conn:
+    with store.write() as conn:
         stored = startgesprek.afspraken(conn, actor, lotte)
     assert [(a["wat"], a["wie"], a["conversation_id"]) for a in stored] == [
         ("Elke vrijdag samen de planner bekijken", "Lotte en mentor", row["id"])
     ]
     row_widget.form.fields["wie"].value = "mentor"  # an update of the same row, not a new one
     row_widget.form.flush()
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert [(a["wie"], a["version"]) for a in startgesprek.afspraken(conn, actor, lotte)] == [
             ("mentor", 2)
         ]
@@ -244,7 +244,7 @@ def test_talk_panel_records_the_talk_and_shows_it_after_a_reload(demo_school, ac
     talk.plan_form.fields["initiatief"].value = "samen"
     talk.plan_form.fields["frequentie"].value = "elke zes weken"
     talk.plan_form.flush()
-    with store.transaction() as conn:
+    with store.write() as conn:
         plan = startgesprek.get_plan(conn, actor, lotte)
     assert (plan["vormen"], plan["initiatief"], plan["frequentie"]) == (
         ["telefoon", "app"],
@@ -306,8 +306,9 @@ def test_switching_student_saves_pending_edits_on_the_student_they_were_typed_fo
     for form in (old_talk, old_plan, old_row):
         form.flush()  # what the timer would do a moment later: nothing left to save
     assert conversation(yousef)["shared_goal"] == "Het doel van Yousef"
-    assert conversation(lotte)["shared_goal"] == ""
-    with store.transaction() as conn:
+    with store.read() as conn:  # opening Lotte's talk stored nothing
+        assert startgesprek.get_conversation(conn, actor, lotte)["id"] is None
+    with store.write() as conn:
         assert startgesprek.get_plan(conn, actor, yousef)["momenten"] == "na rapport 1"
         assert startgesprek.get_plan(conn, actor, lotte) is None
         assert [a["wat"] for a in startgesprek.afspraken(conn, actor, yousef)] == ["Afspraak met Yousef"]
@@ -319,7 +320,7 @@ def test_switching_student_saves_pending_edits_on_the_student_they_were_typed_fo
     old.fields["positief"].value = "Over Yousef"
     mail.student.value = lotte
     old.flush()
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert gouden_mail.get(conn, actor, yousef)["positief"] == "Over Yousef"
         assert gouden_mail.get(conn, actor, lotte) is None
 
@@ -348,7 +349,7 @@ def test_talk_panel_prints_the_sheet_and_offers_the_pdf(demo_school, actor):
 
 
 def stored_templates(actor) -> list[tuple[str, str, str]]:
-    with store.transaction() as conn:
+    with store.write() as conn:
         rows = conn.execute(select(T.text_template).where(T.text_template.c.owner_id == actor.id)).all()
     return [(r.key, r.subject, r.body) for r in rows]
 
@@ -398,7 +399,7 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     assert "nog geen gesprekstijd" in invite.unplanned.value
 
     kid = klas_id("1A")
-    with store.transaction() as conn:
+    with store.write() as conn:
         slot = startgesprek.slots(conn, actor, kid)[2]
         startgesprek.assign_slot(conn, actor, lotte, slot["id"])
     screen.tabs.selected_index = 0
@@ -430,7 +431,7 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     invite.family.value = sem
     button(invite, t("startgesprek.download_eml")).click()  # no time yet: no invitation, a warning
     assert "nog geen gesprekstijd" in invite.family_status.value
-    with store.transaction() as conn:
+    with store.write() as conn:
         startgesprek.assign_slot(conn, actor, sem, startgesprek.slots(conn, actor, kid)[3]["id"])
     screen.tabs.selected_index = 0
     screen.tabs.selected_index = 1
@@ -472,7 +473,7 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
 
 def test_overview_counts_held_talks_and_wishes(demo_school, actor):
     yousef = student_id("Yousef", "Alkhatib")
-    with store.transaction() as conn:
+    with store.write() as conn:
         version = startgesprek.get_conversation(conn, actor, yousef)["version"]
         startgesprek.save_conversation(
             conn,
@@ -524,7 +525,7 @@ def test_gouden_mail_screen_writes_previews_and_marks_sent(demo_school, actor):
     screen.question("ouders-trots-waarop").value = True
     screen.question("leerling-trots-goed").value = True
     screen.form.flush()
-    with store.transaction() as conn:
+    with store.write() as conn:
         record = gouden_mail.get(conn, actor, yousef)
     assert record["positief"] == positief and record["status"] == "concept"
     assert sorted(record["vragen"]) == ["leerling-trots-goed", "ouders-trots-waarop"]
@@ -538,7 +539,7 @@ def test_gouden_mail_screen_writes_previews_and_marks_sent(demo_school, actor):
     assert "{" not in preview and t("gouden_mail.no_questions") not in preview
 
     button(screen, t("gouden_mail.mark_verstuurd")).click()
-    with store.transaction() as conn:
+    with store.write() as conn:
         record = gouden_mail.get(conn, actor, yousef)
     assert record["status"] == "verstuurd" and record["sent_at"] is not None
     assert row_state(screen.table.value, "Yousef Alkhatib") == t("gouden_mail.state_verstuurd") == "verstuurd"

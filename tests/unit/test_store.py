@@ -41,7 +41,7 @@ def test_data_dir_and_database_are_private(stip_data):
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(stip_data):
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
@@ -49,35 +49,35 @@ def test_sqlite_runs_in_wal_with_foreign_keys(stip_data):
 
 def test_leerlingnummer_is_unique_per_school(actor):
     values = dict(school_id=actor.school_id, leerlingnummer="1001", roepnaam="Noor", achternaam="Bos")
-    with store.transaction() as conn:
+    with store.write() as conn:
         conn.execute(insert(T.student).values(**values))
-    with pytest.raises(IntegrityError), store.transaction() as conn:
+    with pytest.raises(IntegrityError), store.write() as conn:
         conn.execute(insert(T.student).values(**values))
-    with store.transaction() as conn:
+    with store.write() as conn:
         other = conn.execute(insert(T.school).values(name="Andere school")).inserted_primary_key[0]
         conn.execute(insert(T.student).values(**{**values, "school_id": other}))
 
 
 def test_a_failed_action_stores_nothing(actor):
-    with pytest.raises(RuntimeError), store.transaction() as conn:
+    with pytest.raises(RuntimeError), store.write() as conn:
         conn.execute(
             insert(T.student).values(
                 school_id=actor.school_id, leerlingnummer="1", roepnaam="A", achternaam="B"
             )
         )
         raise RuntimeError("halfway")
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert conn.execute(select(T.student)).all() == []
 
 
 def test_deleting_a_student_removes_their_links(demo_school):
-    with store.transaction() as conn:
+    with store.write() as conn:
         student_id = conn.execute(select(T.student.c.id).limit(1)).scalar_one()
         assert conn.execute(
             select(T.student_guardian).where(T.student_guardian.c.student_id == student_id)
         ).all()
         conn.execute(T.student.delete().where(T.student.c.id == student_id))
-    with store.transaction() as conn:
+    with store.write() as conn:
         left = conn.execute(
             select(T.student_guardian).where(T.student_guardian.c.student_id == student_id)
         ).all()
@@ -93,7 +93,7 @@ def test_every_student_table_cascades_with_the_student():
 
 
 def test_version_guard_rejects_a_stale_update(actor):
-    with store.transaction() as conn:
+    with store.write() as conn:
         school = conn.execute(select(T.school)).one()
         first = conn.execute(
             update(T.school)
@@ -111,13 +111,13 @@ def test_version_guard_rejects_a_stale_update(actor):
 def _increment(data: str, rounds: int) -> None:
     os.environ["STIP_DATA"] = data
     for _ in range(rounds):
-        with store.transaction() as conn:
+        with store.write() as conn:
             version = conn.execute(select(T.school.c.version)).scalar_one()
             conn.execute(update(T.school).values(version=version + 1))
 
 
 def test_concurrent_writers_in_two_processes_lose_nothing(actor, stip_data):
-    with store.transaction() as conn:
+    with store.write() as conn:
         start = conn.execute(select(T.school.c.version)).scalar_one()
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_increment, args=(str(stip_data), 150)) for _ in range(2)]
@@ -126,14 +126,14 @@ def test_concurrent_writers_in_two_processes_lose_nothing(actor, stip_data):
     for worker in workers:
         worker.join(120)
         assert worker.exitcode == 0
-    with store.transaction() as conn:
+    with store.write() as conn:
         assert conn.execute(select(T.school.c.version)).scalar_one() == start + 300
 
 
 def test_acting_staff_member_is_created_once(stip_data):
-    with store.transaction() as conn:
+    with store.write() as conn:
         first = schools.acting_staff_member(conn)
-    with store.transaction() as conn:
+    with store.write() as conn:
         second = schools.acting_staff_member(conn)
         assert conn.execute(select(T.staff_member)).all() and first == second
     assert first.login == "testmentor"

@@ -47,17 +47,20 @@ def show_error(savebar, exc: BaseException, where: str = "callback") -> None:
 def handled(func=None, /, *, savebar: object = "savebar"):
     """Decorate a widget callback; use as `@handled` or `@handled(savebar=bar_or_attribute_name)`.
 
-    `savebar` is the name of an attribute on `self` (default "savebar") or a `SaveBar` itself (for
-    plain functions). The first `Button` among the first two arguments is disabled while running.
+    `savebar` is the name of an attribute on `self` (default "savebar"), a function of `self` that
+    returns the bar (`lambda self: self.panel.savebar`), or a `SaveBar` itself (for plain functions).
+    The first `Button` among the first two arguments is disabled while running.
     Returns the callback's result, or None after an error.
     """
     if func is None:
         return functools.partial(handled, savebar=savebar)
 
     def bar_for(args):
-        if not isinstance(savebar, str):
-            return savebar
-        return getattr(args[0], savebar, None) if args else None
+        if isinstance(savebar, str):
+            return getattr(args[0], savebar, None) if args else None
+        if callable(savebar) and not isinstance(savebar, w.Widget):
+            return savebar(args[0]) if args else None
+        return savebar
 
     def busy(args):
         button = next((a for a in args[:2] if isinstance(a, w.Button)), None)

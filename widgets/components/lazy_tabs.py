@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
-__all__ = ["LazyAccordion", "LazyTabs"]
+__all__ = ["FailedPanel", "LazyAccordion", "LazyTabs"]
 
 
 class _Lazy:
@@ -31,11 +31,18 @@ class _Lazy:
     def panel(self, index: int) -> w.Widget:
         """The panel of section `index`, built now if it was not yet."""
         if index not in self._built:
-            self._built[index] = self._builders[index]()
+            self._built[index] = self._build(index)
             children = list(self.children)
             children[index] = self._built[index]
             self.children = tuple(children)
         return self._built[index]
+
+    def _build(self, index: int) -> w.Widget:
+        """The built panel, or a `FailedPanel` with a Dutch message when its builder failed."""
+        try:
+            return self._builders[index]()
+        except Exception as exc:
+            return FailedPanel(exc, f"{type(self).__name__}[{index}]")
 
     def is_built(self, index: int) -> bool:
         return index in self._built
@@ -43,6 +50,22 @@ class _Lazy:
     def _on_select(self, change) -> None:
         if change["new"] is not None:
             self.panel(change["new"])
+
+
+class FailedPanel(w.VBox):
+    """What a section shows when building its panel failed: the message in a save bar; `refresh()` and
+    any other call a screen makes on its panels do nothing."""
+
+    def __init__(self, exc: BaseException, where: str):
+        from widgets.components.handled import show_error
+        from widgets.components.savebar import SaveBar
+
+        self.savebar = SaveBar()
+        show_error(self.savebar, exc, where)
+        super().__init__(children=(self.savebar,))
+
+    def refresh(self, *args, **kwargs) -> None:
+        """Nothing to refresh: reloading the page builds the panel again."""
 
 
 class LazyTabs(_Lazy, w.Tab):

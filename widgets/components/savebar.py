@@ -85,8 +85,10 @@ class SaveBar(w.HBox):
             self.message = text
 
     def _on_reload_click(self, button: w.Button) -> None:
+        from widgets.components.handled import handled  # handled imports nothing of this module
+
         self.reset()
-        self._reload_handlers(button)
+        handled(savebar=self)(self._reload_handlers)(button)
 
     @property
     def text(self) -> str:
