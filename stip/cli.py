@@ -90,21 +90,19 @@ def _prepare() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from stip import schools, serve, store
 
-    if args.host not in serve.LOCAL_HOSTS and not config.token():
-        print(t("cli.serve_needs_token", host=args.host), file=sys.stderr)
+    try:
+        token, generated = serve.server_token(args.host, config.token())
+    except serve.TokenTooShort as exc:
+        print(t(exc.message_key, minimum=serve.MIN_TOKEN_LENGTH), file=sys.stderr)
         return 2
     _prepare()
     with store.write() as conn:
         schools.acting_staff_member(conn)
-    print(
-        t(
-            "cli.serve_started",
-            url=f"http://{'localhost' if args.host in serve.LOCAL_HOSTS else args.host}:{args.port}",
-            data=config.data_dir(),
-        ),
-        flush=True,
-    )
-    serve.serve(args.port, args.host)
+    url = serve.start_url(args.host, args.port, token if args.host not in serve.LOCAL_HOSTS else None)
+    print(t("cli.serve_started", url=url, data=config.data_dir()), flush=True)
+    if generated:
+        print(t("cli.serve_token_generated"), flush=True)
+    serve.serve(args.port, args.host, token=token)
     return 0
 
 

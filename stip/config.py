@@ -6,9 +6,10 @@
 | `STIP_DATABASE_URL` | SQLAlchemy URL of the database                          | `stip.sqlite` in STIP_DATA |
 | `STIP_USER`         | login of the acting staff member in local mode          | the operating-system login |
 | `JUPYTERHUB_USER`   | the acting staff member in hosted mode (JupyterHub)     | —                          |
-| `STIP_TOKEN`        | token needed to serve on anything but 127.0.0.1         | —                          |
+| `STIP_TOKEN`        | token for any address but 127.0.0.1 (≥ 20 characters)  | generated and printed      |
 | `STIP_LANGUAGE`     | language of the message catalog                         | `nl`                       |
 | `STIP_CULL_SECONDS` | stop the kernel of a page idle this many seconds        | `1800` (half an hour)      |
+| `STIP_MAX_KERNELS`  | most pages open at once (a kernel each), then "druk"    | 4 per GB of memory, ≥ 4    |
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ SETTINGS = (
     "STIP_TOKEN",
     "STIP_LANGUAGE",
     "STIP_CULL_SECONDS",
+    "STIP_MAX_KERNELS",
 )
+KERNELS_PER_GB = 4  # a kernel takes 53–110 MiB (DESIGN §7); leave room for the rest of the machine
+MIN_KERNELS = 4
 
 
 def private_umask() -> None:
@@ -82,3 +86,25 @@ def cull_idle_seconds() -> int:
         return max(1, int(os.environ.get("STIP_CULL_SECONDS", "1800")))
     except ValueError:
         return 1800
+
+
+def memory_bytes() -> int | None:
+    """The machine's physical memory, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def max_kernels() -> int:
+    """How many pages (each with its own kernel) may be open at once; beyond it "Stip is nu druk"."""
+    raw = os.environ.get("STIP_MAX_KERNELS", "").strip()
+    if raw:
+        try:
+            return max(1, int(raw))
+        except ValueError:
+            pass
+    memory = memory_bytes()
+    if memory is None:
+        return MIN_KERNELS
+    return max(MIN_KERNELS, int(memory / 1e9 * KERNELS_PER_GB))

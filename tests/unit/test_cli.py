@@ -34,10 +34,27 @@ def test_help_is_dutch(capsys):
     assert "opdrachten" in out and "Voorbeeldschool" in out
 
 
-def test_serve_refuses_a_lan_address_without_token(capsys, stip_data, monkeypatch):
-    monkeypatch.delenv("STIP_TOKEN", raising=False)
+def test_serve_refuses_a_short_token_on_the_lan(capsys, stip_data, monkeypatch):
+    monkeypatch.setenv("STIP_TOKEN", "x" * 19)
     assert cli.main(["serve", "--host", "0.0.0.0"]) == 2
-    assert "STIP_TOKEN" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "STIP_TOKEN is te kort" in err and "20" in err
+
+
+def test_token_rules():
+    from stip import serve
+
+    assert serve.server_token("127.0.0.1", None) == (None, False)
+    assert serve.server_token("localhost", "kort") == ("kort", False)  # on this computer optional
+    long_enough = "a" * 20
+    assert serve.server_token("0.0.0.0", long_enough) == (long_enough, False)
+    with pytest.raises(serve.TokenTooShort):
+        serve.server_token("192.168.1.5", "a" * 19)
+    first, generated = serve.server_token("0.0.0.0", None)
+    second, _ = serve.server_token("0.0.0.0", None)
+    assert generated and len(first) >= serve.MIN_TOKEN_LENGTH and first != second
+    assert serve.start_url("192.168.1.5", 8866, first) == f"http://192.168.1.5:8866/?token={first}"
+    assert serve.start_url("127.0.0.1", 8866, None) == "http://localhost:8866/"
 
 
 def test_demo_status_and_export_in_a_fresh_data_dir(tmp_path):
