@@ -214,6 +214,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
         actor = schools.acting_staff_member(conn)
         months = privacy.retention_months(conn, actor)
         found = privacy.apply_retention(conn, actor, date.today(), dry_run=args.dry_run)
+    if found and not args.dry_run:
+        store.checkpoint()  # the deleted rows leave the write-ahead log too (DESIGN §8)
     if args.json:
         print(json.dumps({"months": months, "dry_run": args.dry_run, "students": found}, ensure_ascii=False))
         return 0

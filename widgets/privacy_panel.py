@@ -114,6 +114,7 @@ class PrivacyPanel(w.VBox):
 
         with store.write() as conn:
             removed = privacy.apply_retention(conn, self.actor, date.today(), dry_run=False, only=self.shown)
+        store.checkpoint()  # the deleted rows leave the write-ahead log too (DESIGN §8)
         self.savebar.info(t("klassen.retention_removed", count=len(removed)))
         self._show_candidates()
 

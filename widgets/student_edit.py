@@ -352,6 +352,7 @@ class StudentPanel(w.VBox):
 
         with store.write() as conn:
             privacy.delete_student(conn, self.actor, self.student_id)
+        store.checkpoint()  # the deleted rows leave the write-ahead log too (DESIGN §8)
         self._closed(t("klassen.deleted"))
 
     def _closed(self, message: str) -> None:

@@ -67,6 +67,7 @@ def _engine_for(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -114,6 +115,23 @@ def write() -> Iterator[Connection]:
         conn.execution_options(**{_MODE: "write"})
         with conn.begin():
             yield conn
+
+
+def checkpoint() -> bool:
+    """Move the write-ahead log into the database file and truncate it (`wal_checkpoint(TRUNCATE)`),
+    outside any transaction: after deleting personal data, so the deleted rows are not left in
+    `stip.sqlite-wal` (DESIGN §8). True when the log was emptied; False while another connection still
+    reads an older snapshot (a later checkpoint then finishes the job). Other databases: nothing to do.
+    """
+    if not config.database_url().startswith("sqlite"):
+        return True
+    with engine().connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()  # the raw connection: no BEGIN is emitted
+        try:
+            busy, _log, _moved = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            cursor.close()
+    return busy == 0
 
 
 def update_versioned(
