@@ -21,13 +21,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+
+from stip import timefmt
 
 __all__ = ["CalendarEvent", "PRODID", "TZID", "to_ics"]
 
 PRODID = "-//Stip//Startgesprekken//NL"
-TZID = "Europe/Amsterdam"
-AMSTERDAM = ZoneInfo(TZID)
+TZID = timefmt.SCHOOL_TIMEZONE.key
+AMSTERDAM = timefmt.SCHOOL_TIMEZONE
 
 
 @dataclass(frozen=True)

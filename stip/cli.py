@@ -205,15 +205,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from stip import privacy, schools, store
+    from stip import privacy, schools, store, timefmt
 
     _prepare()
     with store.write() as conn:
         actor = schools.acting_staff_member(conn)
         months = privacy.retention_months(conn, actor)
-        found = privacy.apply_retention(conn, actor, date.today(), dry_run=args.dry_run)
+        found = privacy.apply_retention(conn, actor, timefmt.today(), dry_run=args.dry_run)
     if found and not args.dry_run:
         store.checkpoint()  # the deleted rows leave the write-ahead log too (DESIGN §8)
     if args.json:

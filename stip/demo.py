@@ -6,10 +6,10 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from stip import config
-from stip.schools import Actor, ensure_school_year, ensure_staff_member
+from stip.schools import DEFAULT_SCHOOL_NAME, Actor, ensure_school_year, ensure_staff_member
 from stip.store import tables as T
 
 VOORBEELDEN = config.REPO_ROOT / "voorbeelden"
@@ -120,3 +120,54 @@ def load_demo(conn: Connection, actor: Actor, folder: Path = VOORBEELDEN) -> Dem
     return DemoLoaded(
         school=school["school"], klassen=len(klassen), students=students, guardians=len(guardians)
     )
+
+
+@dataclass(frozen=True)
+class DemoRemoved:
+    students: int
+    guardians: int
+    klassen: int
+    staff: int
+
+
+def is_demo_school(conn: Connection, school_id: int) -> bool:
+    """Whether the school is the fictional Voorbeeldschool (`load_demo` marks it `is_demo`)."""
+    query = select(T.school.c.is_demo).where(T.school.c.id == school_id)
+    return bool(conn.execute(query).scalar())
+
+
+def demo_logins(folder: Path = VOORBEELDEN) -> list[str]:
+    """The logins of the demo's fictional staff (`voorbeeldschool.yaml`)."""
+    import yaml
+
+    school = yaml.safe_load((folder / "voorbeeldschool.yaml").read_text(encoding="utf-8"))
+    return [str(member["login"]) for member in school.get("staff", [])]
+
+
+def remove_demo(conn: Connection, actor: Actor, folder: Path = VOORBEELDEN) -> DemoRemoved | None:
+    """Remove the Voorbeeldschool from the actor's school, before real class lists come in: all its
+    students (with everything about them, `ON DELETE CASCADE`), guardians and klassen, the demo's staff
+    (never the acting staff member), and the school's demo name and mark. One statement per table;
+    call inside one write transaction. None, and nothing removed, when the school is not the demo.
+    """
+    school_id = actor.school_id
+    if not is_demo_school(conn, school_id):
+        return None
+    students = conn.execute(delete(T.student).where(T.student.c.school_id == school_id)).rowcount
+    guardians = conn.execute(delete(T.guardian).where(T.guardian.c.school_id == school_id)).rowcount
+    klassen = conn.execute(delete(T.klas).where(T.klas.c.school_id == school_id)).rowcount
+    staff = conn.execute(
+        delete(T.staff_member).where(
+            T.staff_member.c.school_id == school_id,
+            T.staff_member.c.login.in_(demo_logins(folder)),
+            T.staff_member.c.id != actor.id,
+        )
+    ).rowcount
+    conn.execute(
+        update(T.school)
+        .where(T.school.c.id == school_id)
+        .values(
+            name=DEFAULT_SCHOOL_NAME, is_demo=False, version=T.school.c.version + 1, updated_at=func.now()
+        )
+    )
+    return DemoRemoved(students=students, guardians=guardians, klassen=klassen, staff=staff)

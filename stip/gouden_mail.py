@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from stip import content, klassen
+from stip import content, klassen, timefmt
 from stip.schools import Actor
 from stip.store import tables as T
 from stip.store import update_versioned
@@ -102,7 +102,6 @@ def render(
     """The gouden mail of one family: [{"to", "names", "subject", "body"}], one per parent when the
     parents must be informed apart (placeholders filled, nothing sent)."""
     from stip import invitations, texts
-    from stip.sheets import long_date
 
     section = content.load("startgesprek")["gouden_mail"]
     chosen = set(record["vragen"]) if record else set()
@@ -118,8 +117,8 @@ def render(
         "positief": (record or {}).get("positief") or "…",
         "vragen_ouders": listed("ouders"),
         "vragen_leerling": listed("leerling"),
-        "datum": long_date(slot["starts_at"]) if slot else not_planned,
-        "tijd": slot["starts_at"].strftime("%H:%M") if slot else not_planned,
+        "datum": timefmt.long_date(slot["starts_at"]) if slot else not_planned,
+        "tijd": timefmt.format_time(slot["starts_at"]) if slot else not_planned,
         "mentor": family["mentor"] or "…",
     }
     allowed = set(section["placeholders"])

@@ -13,9 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from stip import content, texts
+from stip import content, texts, timefmt
 from stip.schools import Actor
-from stip.sheets import long_date
 from stip.store import VersionConflict, update_versioned
 from stip.store import tables as T
 
@@ -104,8 +103,8 @@ def values(family: dict[str, Any], guardians: list[dict[str, Any]], not_planned:
         "ouders": names([g["naam"] for g in guardians]) or family["roepnaam"],
         "leerling": family["naam"],
         "roepnaam": family["roepnaam"],
-        "datum": long_date(slot["starts_at"]) if slot else not_planned,
-        "tijd": slot["starts_at"].strftime("%H:%M") if slot else not_planned,
+        "datum": timefmt.long_date(slot["starts_at"]) if slot else not_planned,
+        "tijd": timefmt.format_time(slot["starts_at"]) if slot else not_planned,
         "plaats": (slot["location"] or family["school"]) if slot else not_planned,
         "mentor": family["mentor"] or contact,
         "school": family["school"],

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
+from stip import timefmt
 from stip.schools import Actor, find_student
 from stip.store import tables as T
 from stip.store import update_versioned
@@ -550,5 +551,5 @@ def mark_left(conn: Connection, actor: Actor, student_id: int, day: date | None 
     conn.execute(
         update(T.student)
         .where(T.student.c.id == student_id)
-        .values(left_on=day or date.today(), version=T.student.c.version + 1, updated_at=func.now())
+        .values(left_on=day or timefmt.today(), version=T.student.c.version + 1, updated_at=func.now())
     )

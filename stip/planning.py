@@ -47,6 +47,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from stip import timefmt
+
 __all__ = [
     "ADJACENT_WITHIN",
     "Assignment",
@@ -124,7 +126,7 @@ class Assignment:
 
 
 def _hm(moment: time | datetime) -> str:
-    return f"{moment:%H:%M}"
+    return timefmt.format_time(moment)
 
 
 def make_slots(

@@ -14,10 +14,10 @@ import secrets
 from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, delete, exists, func, or_, select, update
 
+from stip import timefmt
 from stip.i18n import t
 from stip.klassen import full_name
 from stip.records import plain as _plain
@@ -256,7 +256,6 @@ def _label(field: str) -> str:
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _text(value: Any) -> str:
@@ -264,15 +263,11 @@ def _text(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return t("privacy.yes") if value else t("privacy.no")
-    if isinstance(value, str) and ISO_MOMENT.fullmatch(
-        value
-    ):  # "2026-11-24T06:05:32+00:00" -> "24-11-2026 07:05"
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(AMSTERDAM)
-        return moment.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        # "2026-11-24T06:05:32+00:00" -> "24-11-2026 07:05" (stored timestamps are UTC, shown at school)
+        return timefmt.format_datetime(datetime.fromisoformat(value))
     if isinstance(value, str) and ISO_DAY.fullmatch(value):
-        return date.fromisoformat(value).strftime("%d-%m-%Y")
+        return timefmt.format_date(date.fromisoformat(value))
     return str(value)
 
 

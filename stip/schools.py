@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, insert, select
 
-from stip import config
+from stip import config, timefmt
 from stip.store import tables as T
 
 DEFAULT_SCHOOL_NAME = "Mijn school"
@@ -40,7 +40,7 @@ def ensure_school(conn: Connection) -> int:
 
 
 def ensure_school_year(conn: Connection, school_id: int, day: date | None = None) -> int:
-    name, starts_on, ends_on = school_year_bounds(day or date.today())
+    name, starts_on, ends_on = school_year_bounds(day or timefmt.today())
     found = conn.execute(
         select(T.school_year.c.id).where(T.school_year.c.school_id == school_id, T.school_year.c.name == name)
     ).scalar()
@@ -73,7 +73,7 @@ def find_actor(conn: Connection, login: str | None = None, day: date | None = No
     """The acting staff member with the current school year, by reads only; None while the school, the
     staff member or the school year does not exist yet (then `acting_staff_member` creates them)."""
     login = login or config.acting_login()
-    name = school_year_bounds(day or date.today())[0]
+    name = school_year_bounds(day or timefmt.today())[0]
     school_id = select(T.school.c.id).order_by(T.school.c.id).limit(1).scalar_subquery()
     year = T.school_year
     query = (

@@ -6,28 +6,11 @@ only when a PDF is asked for.
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 from typing import Any
 
-from stip import content
+from stip import content, timefmt
 from stip.i18n import t
-
-DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 GOAL_ITEMS = {"doel"}  # the shared goal gets a box, the other agenda items blank lines
 LINES = {"opening": 1, "afspraken": 4, "afsluiting": 1}
@@ -52,10 +35,6 @@ li strong { color: #1f4e79; }
 """
 
 
-def long_date(moment: datetime) -> str:
-    return f"{DAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}"
-
-
 def _lines(count: int) -> str:
     return '<div class="lines"></div>' * count
 
@@ -69,8 +48,8 @@ def sheet_body(student: dict[str, Any]) -> str:
         meta.append(
             t(
                 "sheet.when",
-                datum=long_date(slot["starts_at"]),
-                tijd=slot["starts_at"].strftime("%H:%M"),
+                datum=timefmt.long_date(slot["starts_at"]),
+                tijd=timefmt.format_time(slot["starts_at"]),
                 plaats=slot["location"] or "—",
             )
         )

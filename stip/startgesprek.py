@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from stip import klassen
+from stip import klassen, timefmt
 from stip.schools import Actor
 from stip.store import VersionConflict, update_versioned
 from stip.store import tables as T
@@ -112,7 +112,7 @@ def add_slots(conn: Connection, actor: Actor, klas_id: int, new: list) -> int:
         for start, end, same_klas in taken:
             if slot.start < end and start < slot.end:
                 key = "startgesprek.slot_overlap" if same_klas else "startgesprek.slot_overlap_mentor"
-                raise StartgesprekError(key, time=slot.start.strftime("%d-%m %H:%M"))
+                raise StartgesprekError(key, time=timefmt.format_short(slot.start))
         taken.append((slot.start, slot.end, True))
     for slot in new:
         conn.execute(
@@ -335,7 +335,7 @@ def save_conversation(
         raise StartgesprekError("startgesprek.choice_unknown", field="collective_info")
     if values.get("buddy", "") not in BUDDY:
         raise StartgesprekError("startgesprek.choice_unknown", field="buddy")
-    if "held_on" in values and values["held_on"] and values["held_on"] > date.today():
+    if "held_on" in values and values["held_on"] and values["held_on"] > timefmt.today():
         raise StartgesprekError("startgesprek.held_in_future", field="held_on")
     row = _conversation(conn, actor, student_id, create=True)
     return update_versioned(
@@ -615,5 +615,5 @@ def last_contacts(conn: Connection, actor: Actor, student_ids: list[int]) -> dic
             T.gouden_mail.c.student_id.in_(student_ids), T.gouden_mail.c.sent_at.is_not(None)
         )
     ):
-        keep(student_id, sent_at.date(), "startgesprek.contact_gouden_mail")
+        keep(student_id, timefmt.local(sent_at).date(), "startgesprek.contact_gouden_mail")
     return found

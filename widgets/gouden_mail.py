@@ -8,7 +8,7 @@ from functools import partial
 
 import ipywidgets as w
 
-from stip import content, gouden_mail, klassen, startgesprek, store
+from stip import content, gouden_mail, klassen, startgesprek, store, timefmt
 from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
 from widgets.components.clipboard import CopyButton
@@ -286,7 +286,7 @@ class GoudenMailScreen(Screen):
         status = self.record["status"] if self.record else ""
         state = t(STATE_KEYS[status])
         if status == "verstuurd" and self.record.get("sent_at"):
-            state = t("gouden_mail.sent_on", date=self.record["sent_at"].astimezone().strftime("%d-%m-%Y"))
+            state = t("gouden_mail.sent_on", date=timefmt.format_date(self.record["sent_at"]))
         self.state.value = safe_html(
             "<p>{a} <strong>{b}</strong></p>", a=t("gouden_mail.col_state") + ":", b=state
         )

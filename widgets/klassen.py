@@ -7,22 +7,17 @@ the database does not also hold.
 
 from __future__ import annotations
 
-from datetime import date
-
 import ipywidgets as w
 
 from stip import klassen, schools, startgesprek, store
 from stip.i18n import t
+from stip.timefmt import format_date
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
 from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.safe import safe, safe_html
 from widgets.components.savebar import SaveBar
 from widgets.components.screen import Screen
-
-
-def format_date(day: date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
 
 
 def guardian_lines(guardians: list[dict]) -> str:

@@ -2,6 +2,8 @@
 
 The file is read in memory (never written to disk), checked by content, and refused above the limit
 that is stated next to the button. Nothing is stored until "Importeren", and then all or nothing.
+While the fictional Voorbeeldschool is loaded, "Importeren" first asks: remove it and import, or cancel
+(real and made-up students never mix).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from stip import klassen, schools, store
+from stip import demo, klassen, schools, store
 from stip.i18n import t
 from widgets.components.handled import handled
 from widgets.components.safe import safe, safe_html
@@ -73,6 +75,7 @@ class ImportPanel(w.VBox):
         )
         self.import_button.layout.display = "none"
         self.import_button.on_click(self._on_import)
+        self.demo_question = w.VBox()  # filled when the Voorbeeldschool is loaded (`_on_import`)
         self.parsed = None
         self.plan = None
         self.children = (
@@ -85,6 +88,7 @@ class ImportPanel(w.VBox):
             self.mapping_box,
             self.preview,
             self.import_button,
+            self.demo_question,
         )
 
     @handled
@@ -110,6 +114,7 @@ class ImportPanel(w.VBox):
         self.parsed = self.plan = None
         self.summary.value = self.errors.value = self.warnings.value = self.preview.value = ""
         self.mapping_box.children = ()
+        self.demo_question.children = ()
         self.import_button.layout.display = "none"  # hidden, not disabled: `handled` restores `disabled`
         self.savebar.reset()
 
@@ -171,11 +176,42 @@ class ImportPanel(w.VBox):
     def _on_import(self, button) -> None:
         if self.plan is None or not self.plan.ok:
             return
+        with store.read() as conn:
+            demo_loaded = demo.is_demo_school(conn, self.actor.school_id)
+        if demo_loaded:
+            self._ask_remove_demo()
+            return
+        self._apply(remove_demo=False)
+
+    def _ask_remove_demo(self) -> None:
+        remove = w.Button(description=t("demo.remove_and_import"), button_style="danger", icon="trash")
+        cancel = w.Button(description=t("demo.cancel"))
+        remove.on_click(self._on_remove_demo_and_import)
+        cancel.on_click(self._on_cancel_demo)
+        question = w.HTML(safe_html('<p class="stip-warning">{text}</p>', text=t("demo.import_question")))
+        self.demo_question.children = (question, w.HBox([remove, cancel]))
+
+    @handled
+    def _on_remove_demo_and_import(self, button) -> None:
+        self.demo_question.children = ()
+        if self.plan is not None and self.plan.ok:
+            self._apply(remove_demo=True)
+
+    @handled
+    def _on_cancel_demo(self, button) -> None:
+        self.demo_question.children = ()
+        self.savebar.info(t("demo.import_cancelled"))
+
+    def _apply(self, remove_demo: bool) -> None:
+        """Store the plan; with `remove_demo` the Voorbeeldschool goes first, in the same transaction."""
         with store.write() as conn:
+            removed = demo.remove_demo(conn, self.actor) if remove_demo else None
             result = klassen.apply_import(conn, self.actor, self.plan)
         text = t(
             "klassen.imported", created=result.created, updated=result.updated, missing=len(result.missing)
         )
+        if removed is not None:
+            text = f"{t('demo.removed')} {text}"
         self._clear()
         self.savebar.info(text)
         self.on_imported()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import ipywidgets as w
 
-from stip import schools, store
+from stip import schools, store, timefmt
 from stip.i18n import t
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
@@ -72,7 +70,7 @@ class PrivacyPanel(w.VBox):
         from stip import privacy
 
         with store.read() as conn:
-            found = privacy.retention_candidates(conn, self.actor, date.today())
+            found = privacy.retention_candidates(conn, self.actor, timefmt.today())
         self.shown = {c["id"] for c in found}  # only what the user saw is removed on "Ja"
         self.clean_button.layout.display = None if found else "none"
         if not found:
@@ -113,7 +111,9 @@ class PrivacyPanel(w.VBox):
         from stip import privacy
 
         with store.write() as conn:
-            removed = privacy.apply_retention(conn, self.actor, date.today(), dry_run=False, only=self.shown)
+            removed = privacy.apply_retention(
+                conn, self.actor, timefmt.today(), dry_run=False, only=self.shown
+            )
         store.checkpoint()  # the deleted rows leave the write-ahead log too (DESIGN §8)
         self.savebar.info(t("klassen.retention_removed", count=len(removed)))
         self._show_candidates()

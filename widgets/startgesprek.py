@@ -7,11 +7,11 @@ works on that class and reads everything from the database when it is shown.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 import ipywidgets as w
 
-from stip import klassen, startgesprek, store
+from stip import klassen, startgesprek, store, timefmt
 from stip.i18n import t
 from widgets.components.download import DownloadLink
 from widgets.components.handled import handled
@@ -46,7 +46,8 @@ def parse_breaks(text: str) -> list[tuple[time, time]]:
 
 def slot_label(start: datetime, end: datetime) -> str:
     """ "di 8-9 17:00–17:20" (Dutch weekday, whatever the server's locale)."""
-    return f"{DAYS_SHORT[start.weekday()]} {start.day}-{start.month} {start:%H:%M}–{end:%H:%M}"
+    hours = f"{timefmt.format_time(start)}–{timefmt.format_time(end)}"
+    return f"{DAYS_SHORT[start.weekday()]} {start.day}-{start.month} {hours}"
 
 
 def student_name(student: dict) -> str:
@@ -62,7 +63,10 @@ class PlanPanel(w.VBox):
         self.savebar = SaveBar()
         self.savebar.on_reload(lambda _b: self.refresh())
         self.day = w.DatePicker(
-            description=t("startgesprek.day"), value=date.today(), style=STYLE, layout=w.Layout(width="360px")
+            description=t("startgesprek.day"),
+            value=timefmt.today(),
+            style=STYLE,
+            layout=w.Layout(width="360px"),
         )
         self.start = w.Text(description=t("startgesprek.start"), value="17:00", style=STYLE)
         self.end = w.Text(description=t("startgesprek.end"), value="20:00", style=STYLE)
@@ -177,7 +181,7 @@ class PlanPanel(w.VBox):
             text = t(
                 "startgesprek.sibling_note",
                 naam=f"{sibling['roepnaam']} ({sibling['klas']})",
-                tijd=moment.strftime("%H:%M") if moment else t("startgesprek.not_planned"),
+                tijd=timefmt.format_time(moment) if moment else t("startgesprek.not_planned"),
             )
             notes.append(safe_html('<span class="stip-muted">{text}</span>', text=text))
         return " ".join(notes)

@@ -7,6 +7,8 @@ Every table with a `student_id` deletes with its student (`ON DELETE CASCADE`).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -19,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     func,
 )
@@ -36,11 +39,43 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 NAME_LENGTH = 200
 
 
+class UtcDateTime(TypeDecorator):
+    """A timestamp: stored in UTC, always given back as an aware UTC datetime.
+
+    SQLite keeps the text `YYYY-MM-DD HH:MM:SS[.ffffff]` without a zone (what `func.now()` and the
+    server defaults write is UTC, and so is every value bound through this type), and gives it back
+    naive: this type attaches UTC. PostgreSQL keeps `timestamptz` and gives back an aware value in the
+    session's zone: this type converts it to UTC. A naive datetime is refused when bound (it would be
+    stored as if it were UTC, an hour or two off); local wall-clock times, such as a slot's start,
+    use plain `DateTime`. Show a timestamp with `stip.timefmt`, in the school's zone.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"UtcDateTime needs a datetime, not {type(value).__name__}")
+        if value.tzinfo is None:
+            raise ValueError("UtcDateTime needs an aware datetime (e.g. datetime.now(UTC))")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
 def record_columns() -> list[Column]:
     """The bookkeeping columns every editable record has."""
     return [
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+        Column("updated_at", UtcDateTime(), nullable=False, server_default=func.now()),
         Column("author_id", Integer, ForeignKey("staff_member.id", ondelete="SET NULL"), nullable=True),
         Column("version", Integer, nullable=False, server_default="1"),
     ]
@@ -54,8 +89,8 @@ school = Table(
     Column("is_demo", Boolean, nullable=False, server_default="0"),
     Column("retention_months", Integer, nullable=False, server_default="24"),
     Column("pseudonym_secret", String(64), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("updated_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("version", Integer, nullable=False, server_default="1"),
 )
 
@@ -68,8 +103,8 @@ staff_member = Table(
     Column("naam", String(NAME_LENGTH), nullable=False),
     Column("email", String(NAME_LENGTH), nullable=True),
     Column("role", String(40), nullable=False, server_default="mentor"),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("updated_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("version", Integer, nullable=False, server_default="1"),
     UniqueConstraint("school_id", "login"),
 )
@@ -150,7 +185,7 @@ sibling_link = Table(
     Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), primary_key=True),
     Column("sibling_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), primary_key=True, index=True),
     Column("confirmed_by", Integer, ForeignKey("staff_member.id", ondelete="SET NULL"), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
 )
 
 slot = Table(
@@ -176,7 +211,7 @@ conversation = Table(
     Column("school_year_id", Integer, ForeignKey("school_year.id", ondelete="CASCADE"), nullable=False),
     Column("kind", String(40), nullable=False, server_default="startgesprek"),
     Column("slot_id", Integer, ForeignKey("slot.id", ondelete="SET NULL"), nullable=True, unique=True),
-    Column("invited_at", DateTime(timezone=True), nullable=True),
+    Column("invited_at", UtcDateTime(), nullable=True),
     Column("invited_via", String(40), nullable=False, server_default=""),
     Column("held_on", Date, nullable=True),
     Column("present", JSON, nullable=False, server_default="{}"),
@@ -230,7 +265,7 @@ gouden_mail = Table(
     Column("positief", Text, nullable=False, server_default=""),
     Column("vragen", JSON, nullable=False, server_default="[]"),
     Column("status", String(20), nullable=False, server_default="concept"),
-    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("sent_at", UtcDateTime(), nullable=True),
     *record_columns(),
     UniqueConstraint("student_id", "school_year_id"),
 )

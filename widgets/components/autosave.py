@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 import ipywidgets as w
@@ -155,4 +154,4 @@ class AutoSaveForm(w.VBox):
                 del self.changes[key]
         for name in self.errors:
             self._set_error(name, "")
-        self.savebar.saved(datetime.now().astimezone())
+        self.savebar.saved()

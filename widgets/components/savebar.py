@@ -9,17 +9,16 @@ an error or a version conflict keeps it, so nothing typed is lost silently.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 from traitlets import Bool, Enum, Unicode, observe
 
+from stip import timefmt
 from stip.i18n import t
 from widgets.components.safe import safe_html
 
-__all__ = ["SaveBar", "SCHOOL_TIMEZONE"]
+__all__ = ["SaveBar"]
 
-SCHOOL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 STATUSES = ("", "saved", "error", "conflict", "info")
 _MESSAGE = '<span class="stip-savebar__text" role="status" aria-live="polite">{text}</span>'
 
@@ -47,15 +46,14 @@ class SaveBar(w.HBox):
     # -- message API -------------------------------------------------------------------------------
     def saved(self, at: datetime | None = None) -> None:
         """The store confirmed the save at `at` (an aware datetime; default now): clears `dirty`."""
-        at = at or datetime.now(SCHOOL_TIMEZONE)
+        at = at or timefmt.now()
         if at.tzinfo is None:
             raise ValueError("SaveBar.saved() needs an aware datetime")
-        local = at.astimezone(SCHOOL_TIMEZONE)
         with self.hold_trait_notifications():
             self.saving = False
             self.dirty = False
             self.status = "saved"
-            self.message = t("component.savebar.saved_at", time=local.strftime("%H:%M"))
+            self.message = t("component.savebar.saved_at", time=timefmt.format_time(at))
 
     def error(self, text: str) -> None:
         """Show `text` (a catalog text, never `str(exc)`) as an error; `dirty` stays."""
