@@ -68,6 +68,7 @@ def build_parser() -> DutchParser:
     imp = commands.add_parser("import", help=t("cli.import_help"), description=t("cli.import_help"))
     imp.add_argument("file", metavar=t("cli.metavar_file"), help=t("cli.file_help"))
     imp.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_import_help"))
+    imp.add_argument("--demo-verwijderen", action="store_true", help=t("cli.demo_remove_help"))
     imp.add_argument("--json", action="store_true", help=t("cli.json_help"))
 
     retention = commands.add_parser(
@@ -147,10 +148,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a class list: all or nothing; exit 0 stored (or valid with --dry-run), 1 refused."""
+    """Import a class list: all or nothing; exit 0 stored (or valid with --dry-run), 1 refused, 2 while
+    the fictional Voorbeeldschool is loaded and `--demo-verwijderen` is not given."""
     from pathlib import Path
 
-    from stip import imports, klassen, schools, store
+    from stip import demo, imports, klassen, schools, store
 
     path = Path(args.file)
     try:
@@ -181,11 +183,40 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
         return 1
     report = plan.as_json()
-    stored = None
+    stored = removed = None
     if plan.ok and not args.dry_run:
         _prepare()
         with store.write() as conn:
-            stored = klassen.apply_import(conn, schools.acting_staff_member(conn), plan)
+            actor = schools.acting_staff_member(conn)
+            demo_loaded = demo.is_demo_school(conn, actor.school_id)
+            if demo_loaded and args.demo_verwijderen:
+                removed = demo.remove_demo(conn, actor)
+            if not demo_loaded or removed is not None:
+                stored = klassen.apply_import(conn, actor, plan)
+        if stored is None:  # the demo school is loaded: ask first (real and made-up students never mix)
+            message = t("cli.import_demo_loaded")
+            if args.json:
+                refused = {"students": 0, "guardians": 0, "warnings": []}
+                refused["errors"] = [{"row": None, "column": None, "message": message}]
+                print(json.dumps(refused, ensure_ascii=False))
+            else:
+                print(message, file=sys.stderr)
+            return 2
+    if removed is not None:
+        report["demo_removed"] = {
+            "students": removed.students,
+            "guardians": removed.guardians,
+            "klassen": removed.klassen,
+        }
+        if not args.json:
+            print(
+                t(
+                    "cli.demo_removed",
+                    students=removed.students,
+                    guardians=removed.guardians,
+                    klassen=removed.klassen,
+                )
+            )
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
