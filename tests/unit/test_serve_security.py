@@ -16,7 +16,6 @@ import re
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -72,9 +71,8 @@ def running_server(env: dict[str, str], *args: str):
             proc.wait(timeout=30)
 
 
-def server_env(**extra: str) -> dict[str, str]:
-    data = tempfile.mkdtemp(prefix="stip-serve-security-")
-    env = {**os.environ, "STIP_DATA": data, "STIP_USER": "testmentor", **extra}
+def server_env(data: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "STIP_DATA": str(data), "STIP_USER": "testmentor", **extra}
     env.pop("STIP_DATABASE_URL", None)
     if "STIP_TOKEN" not in extra:
         env.pop("STIP_TOKEN", None)
@@ -169,9 +167,10 @@ def websocket_status(base: str, kernel: str, cookie: str, origin: str | None, ho
 
 
 @pytest.fixture(scope="module")
-def local_server():
+def local_server(tmp_path_factory):
     """A server on 127.0.0.1 (the default) with room for two kernels."""
-    with running_server(server_env(STIP_MAX_KERNELS=str(MAX_KERNELS))) as (base, _log):
+    env = server_env(tmp_path_factory.mktemp("local"), STIP_MAX_KERNELS=str(MAX_KERNELS))
+    with running_server(env) as (base, _log):
         yield base
 
 
@@ -238,8 +237,8 @@ def test_beyond_the_kernel_cap_a_dutch_busy_page_answers(client, local_server):
 # ---------------------------------------------------------------------------------------------- LAN
 
 
-def test_on_the_lan_a_token_is_generated_printed_and_required():
-    with running_server(server_env(), "--host", "0.0.0.0") as (base, log):
+def test_on_the_lan_a_token_is_generated_printed_and_required(tmp_path):
+    with running_server(server_env(tmp_path), "--host", "0.0.0.0") as (base, log):
         deadline = time.monotonic() + 30
         while not (found := re.search(r"https?://\S+[?&]token=([\w-]+)", log.read_text())):
             assert time.monotonic() < deadline, log.read_text()
