@@ -12,6 +12,7 @@ from stip import content, klassen, timefmt
 from stip.schools import Actor
 from stip.store import tables as T
 from stip.store import update_versioned
+from stip.validation import check_texts
 
 STATUSES = ("concept", "klaar", "verstuurd")
 MAX_QUESTIONS = 6
@@ -66,6 +67,7 @@ def save(
     values = {k: v for k, v in changes.items() if k in ("positief", "vragen", "status")}
     if "positief" in values:
         values["positief"] = values["positief"].strip()
+    values = check_texts(T.gouden_mail, values, error=GoudenMailError)
     if "vragen" in values:
         known = {q["id"] for q in question_bank()}
         values["vragen"] = [q for q in values["vragen"] if q in known]

@@ -17,6 +17,7 @@ from stip import content, texts, timefmt
 from stip.schools import Actor
 from stip.store import VersionConflict, update_versioned
 from stip.store import tables as T
+from stip.validation import check_text
 
 CHANNELS = ("brief", "email", "app")
 
@@ -46,7 +47,10 @@ def get_template(conn: Connection, actor: Actor, channel: str) -> dict[str, Any]
 def save_template(
     conn: Connection, actor: Actor, channel: str, subject: str, body: str, version: int | None
 ) -> int:
-    """Store the mentor's own template; refused (TemplateError) when it uses an unknown placeholder."""
+    """Store the mentor's own template; refused (TemplateError) when it uses an unknown placeholder,
+    (TextRefused) when the subject or body is too long or holds a character that cannot be stored."""
+    subject = check_text("subject", subject, T.text_template.c.subject)
+    body = check_text("body", body, T.text_template.c.body)
     sample = content.load("startgesprek")["invitation"]["example"]
     texts.fill(subject, sample, allowed())
     texts.fill(body, sample, allowed())

@@ -17,7 +17,7 @@ from stip import timefmt
 from stip.schools import Actor, find_student
 from stip.store import tables as T
 from stip.store import update_versioned
-from stip.validation import EMAIL  # one rule for e-mail addresses, in the import and the form
+from stip.validation import EMAIL, check_text, check_texts  # one rule per input, import and form alike
 
 KANALEN = ("gesprek op school", "telefoon", "video", "mail", "app", "huisbezoek")
 RELATIES = ("moeder", "vader", "ouder", "verzorger", "voogd", "pleegouder", "oma", "opa", "anders")
@@ -378,11 +378,8 @@ def _clean(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _check_name(values: dict[str, Any], key: str, required: bool) -> None:
-    text = values.get(key, "")
-    if required and not text:
+    if required and not values.get(key, ""):
         raise KlassenError("klassen.field_required", field=key)
-    if len(text) > T.NAME_LENGTH:
-        raise KlassenError("klassen.field_too_long", field=key, limit=T.NAME_LENGTH)
 
 
 def save_student(
@@ -394,14 +391,14 @@ def save_student(
     klas: str | None = None,
 ) -> tuple[int, int]:
     """Create (`student_id` None) or update a student; returns (id, new version)."""
-    values = _clean(values, STUDENT_FIELDS)
+    values = check_texts(T.student, _clean(values, STUDENT_FIELDS), error=KlassenError)
     for key in ("leerlingnummer", "roepnaam", "achternaam"):
         if student_id is None or key in values:
             _check_name(values, key, required=True)
     if "tussenvoegsel" in values:
         _check_name(values, "tussenvoegsel", required=False)
     if klas is not None:
-        klas = klas.strip()
+        klas = check_text("klas", klas.strip(), T.klas.c.name, error=KlassenError)
         if not klas:
             raise KlassenError("klassen.field_required", field="klas")
         values["klas_id"] = _klas_id(conn, actor, current_year(conn, actor), klas, {}, ImportResult())
@@ -440,14 +437,12 @@ def save_guardian(
 ) -> tuple[int, int]:
     """Create and link (`guardian_id` None) or update a guardian of this student; returns (id, version)."""
     _own_student(conn, actor, student_id)
-    link = _clean(values, LINK_FIELDS)
-    values = _clean(values, GUARDIAN_FIELDS)
+    link = check_texts(T.student_guardian, _clean(values, LINK_FIELDS), error=KlassenError)
+    values = check_texts(T.guardian, _clean(values, GUARDIAN_FIELDS), error=KlassenError)
     if guardian_id is None or "naam" in values:
         _check_name(values, "naam", required=True)
     if values.get("email") and not EMAIL.fullmatch(values["email"]):
         raise KlassenError("klassen.email_invalid", field="email", email=values["email"])
-    if len(values.get("telefoon", "")) > 40:
-        raise KlassenError("klassen.field_too_long", field="telefoon", limit=40)
     if values.get("voorkeurskanaal") and values["voorkeurskanaal"] not in KANALEN:
         raise KlassenError("klassen.kanaal_unknown", field="voorkeurskanaal")
     if guardian_id is None:

@@ -19,6 +19,7 @@ from stip import klassen, timefmt
 from stip.schools import Actor
 from stip.store import VersionConflict, update_versioned
 from stip.store import tables as T
+from stip.validation import check_text, check_texts
 
 KIND = "startgesprek"
 VORMEN = klassen.KANALEN  # gesprek op school, telefoon, video, mail, app, huisbezoek
@@ -99,6 +100,8 @@ def _year(conn: Connection, actor: Actor) -> int:
 def add_slots(conn: Connection, actor: Actor, klas_id: int, new: list) -> int:
     """Store `planning.Slot`s for a class; refused when one overlaps a slot of the class, or a slot of
     another class with the same mentor (one mentor cannot hold two talks at once)."""
+    for slot in new:
+        check_text("location", slot.location or "", T.slot.c.location, error=StartgesprekError)
     klas = _klas(conn, actor, klas_id)
     mentor = klas.mentor_id or actor.id
     existing = conn.execute(
@@ -331,6 +334,7 @@ def save_conversation(
     values = {
         k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items() if k in CONVERSATION_FIELDS
     }
+    values = check_texts(T.conversation, values, error=StartgesprekError)
     if values.get("collective_info", "") not in COLLECTIVE:
         raise StartgesprekError("startgesprek.choice_unknown", field="collective_info")
     if values.get("buddy", "") not in BUDDY:
@@ -370,6 +374,7 @@ def save_afspraak(
         for k, v in values.items()
         if k in ("wat", "wie", "wanneer", "status", "evaluatie", "conversation_id")
     }
+    values = check_texts(T.afspraak, values, error=StartgesprekError)
     if afspraak_id is None or "wat" in values:
         if not values.get("wat"):
             raise StartgesprekError("startgesprek.afspraak_needs_wat", field="wat")
@@ -421,6 +426,7 @@ def save_plan(
 ) -> int:
     """Create or update this year's communicatieplan op maat; returns the new version."""
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items() if k in PLAN_FIELDS}
+    values = check_texts(T.communicatieplan, values, error=StartgesprekError)
     if "vormen" in values:
         values["vormen"] = [v for v in VORMEN if v in set(values["vormen"])]
         unknown = set(changes["vormen"]) - set(VORMEN)

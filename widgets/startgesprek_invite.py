@@ -151,7 +151,8 @@ class InvitePanel(w.VBox):
         self._show_family()
 
     def _save(self, changes: dict) -> bool:
-        values = self.form.values()
+        # What was stored (or the default) with this save's changes: a refused subject never stops the body.
+        values = {"subject": self.template["subject"], "body": self.template["body"], **changes}
         with store.write() as conn:
             version = invitations.save_template(
                 conn,

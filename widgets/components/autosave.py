@@ -3,8 +3,10 @@
 `AutoSaveForm` holds named field widgets; a user edit marks the save bar dirty and (re)starts a timer on
 the kernel's asyncio loop; when it fires, `save(changes)` runs with only the changed fields (returning
 False means "not stored yet", e.g. a new record still missing required fields: the changes stay). An error
-with a `field` attribute shows its Dutch text under that field; every other error goes to the save bar
-(`show_error`). Checkboxes and dropdowns save at once. `load(values)` fills fields without saving.
+with a `field` attribute shows its Dutch text under that field, and the other changed fields are saved
+without it (one refused field never stops the rest; the refused value stays in the field and pending until
+it is fixed); every other error goes to the save bar (`show_error`). Checkboxes and dropdowns save at
+once. `load(values)` fills fields without saving.
 """
 
 from __future__ import annotations
@@ -134,24 +136,43 @@ class AutoSaveForm(w.VBox):
 
     def _save(self) -> None:
         changes = dict(self.changes)
-        if not changes:
-            return
-        try:
-            stored = self.save(changes)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a Dutch message
-            name = getattr(exc, "field", None)
-            if name in self.errors and getattr(exc, "message_key", None):
-                text = t(exc.message_key, **getattr(exc, "values", {}))
-                self._set_error(name, text)
-                self.savebar.error(text)
-            else:
-                show_error(self.savebar, exc, "AutoSaveForm.save")
+        refused: dict[str, str] = {}  # field -> its Dutch message
+        while changes:
+            try:
+                stored = self.save(changes)
+                break
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a Dutch message
+                name = getattr(exc, "field", None)
+                if name in self.errors and name in changes and getattr(exc, "message_key", None):
+                    refused[name] = t(exc.message_key, **getattr(exc, "values", {}))
+                    del changes[name]  # save the other fields without it
+                    continue
+                self._show_refused(refused)
+                if name in self.errors and getattr(exc, "message_key", None):
+                    text = t(exc.message_key, **getattr(exc, "values", {}))
+                    self._set_error(name, text)
+                    self.savebar.error(text)
+                else:
+                    show_error(self.savebar, exc, "AutoSaveForm.save")
+                return
+        else:  # nothing left to save: every changed field was refused (or there were no changes)
+            self._show_refused(refused)
             return
         if stored is False:
+            self._show_refused(refused)
             return
         for key in changes:
             if self.changes.get(key) == changes[key]:
                 del self.changes[key]
         for name in self.errors:
-            self._set_error(name, "")
-        self.savebar.saved()
+            self._set_error(name, refused.get(name, ""))
+        if refused:
+            self.savebar.error(next(iter(refused.values())))
+        else:
+            self.savebar.saved()
+
+    def _show_refused(self, refused: dict[str, str]) -> None:
+        for name, text in refused.items():
+            self._set_error(name, text)
+        if refused:
+            self.savebar.error(next(iter(refused.values())))
