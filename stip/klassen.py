@@ -512,18 +512,40 @@ def sibling_suggestions(conn: Connection, actor: Actor, student_id: int) -> list
 
 
 def siblings(conn: Connection, actor: Actor, student_id: int) -> list[dict[str, Any]]:
-    """Known siblings: students sharing a guardian, plus links a user confirmed."""
-    guardian_ids = select(T.student_guardian.c.guardian_id).where(
-        T.student_guardian.c.student_id == student_id
+    """Known siblings of one student: students sharing a guardian, plus links a user confirmed."""
+    return siblings_of(conn, actor, [student_id])[student_id]
+
+
+def siblings_of(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The known siblings of many students in two queries, whatever their number: per student the
+    current students of the actor's school that share a guardian with them or were confirmed as
+    siblings, as student options (id, leerlingnummer, names, klas), by name."""
+    result: dict[int, list[dict[str, Any]]] = {sid: [] for sid in student_ids}
+    if not student_ids:
+        return result
+    mine, theirs = T.student_guardian.alias("mine"), T.student_guardian.alias("theirs")
+    sharing = (
+        select(mine.c.student_id.label("student_id"), theirs.c.student_id.label("sibling_id"))
+        .join(theirs, theirs.c.guardian_id == mine.c.guardian_id)
+        .where(mine.c.student_id.in_(student_ids), theirs.c.student_id != mine.c.student_id)
     )
-    sharing = select(T.student_guardian.c.student_id).where(
-        T.student_guardian.c.guardian_id.in_(guardian_ids)
+    confirmed = select(T.sibling_link.c.student_id, T.sibling_link.c.sibling_id).where(
+        T.sibling_link.c.student_id.in_(student_ids),
+        T.sibling_link.c.sibling_id != T.sibling_link.c.student_id,
     )
-    confirmed = select(T.sibling_link.c.sibling_id).where(T.sibling_link.c.student_id == student_id)
-    ids = {r[0] for r in conn.execute(sharing)} | {r[0] for r in conn.execute(confirmed)}
-    ids.discard(student_id)
-    options = {o["id"]: o for o in student_options(conn, actor)}
-    return sorted((options[i] for i in ids if i in options), key=lambda o: (o["achternaam"], o["roepnaam"]))
+    pairs = sharing.union(confirmed).subquery()
+    rows = conn.execute(
+        select(pairs.c.student_id, T.student.c.id, T.student.c.leerlingnummer, *T.STUDENT_NAME)
+        .add_columns(T.klas.c.name.label("klas"))
+        .join(T.student, T.student.c.id == pairs.c.sibling_id)
+        .outerjoin(T.klas, T.klas.c.id == T.student.c.klas_id)
+        .where(T.student.c.school_id == actor.school_id, T.student.c.left_on.is_(None))
+        .order_by(T.student.c.achternaam, T.student.c.roepnaam)
+    ).mappings()
+    for row in rows:
+        sibling = dict(row)
+        result[sibling.pop("student_id")].append(sibling)
+    return result
 
 
 def confirm_sibling(conn: Connection, actor: Actor, student_id: int, sibling_id: int) -> None:

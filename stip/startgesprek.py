@@ -316,11 +316,7 @@ def get_conversation(conn: Connection, actor: Actor, student_id: int) -> dict[st
     is stored it is an empty talk with id None (the first save creates it)."""
     found = _conversation(conn, actor, student_id, create=False)
     row = dict(found) if found is not None else _empty_conversation(actor, student_id)
-    slot = (
-        conn.execute(select(T.slot).where(T.slot.c.id == row["slot_id"])).mappings().first()
-        if row["slot_id"]
-        else None
-    )
+    slot = conn.execute(select(T.slot).where(T.slot.c.id == row["slot_id"])).mappings().first()
     row["slot"] = dict(slot) if slot else None
     row["afspraken"] = afspraken(conn, actor, student_id)
     row["plan"] = get_plan(conn, actor, student_id)
@@ -462,6 +458,10 @@ def save_plan(
 
 def progress(conn: Connection, actor: Actor, klas_id: int | None = None) -> Progress:
     """Invited / planned / held / goal / plan counts for a class (or the whole school when None)."""
+    return _tally(_progress_rows(conn, actor, klas_id))
+
+
+def _progress_rows(conn: Connection, actor: Actor, klas_id: int | None = None) -> list:
     year = _year(conn, actor)
     query = (
         select(
@@ -501,7 +501,19 @@ def progress(conn: Connection, actor: Actor, klas_id: int | None = None) -> Prog
     )
     if klas_id is not None:
         query = query.where(T.student.c.klas_id == klas_id)
-    rows = conn.execute(query).mappings().all()
+    return conn.execute(query).mappings().all()
+
+
+def progress_by_klas(conn: Connection, actor: Actor) -> tuple[Progress, dict[str, Progress]]:
+    """The whole school's progress and each class's, from one query."""
+    rows = _progress_rows(conn, actor)
+    per_klas: dict[str, list] = {}
+    for row in rows:
+        per_klas.setdefault(row["klas"], []).append(row)
+    return _tally(rows), {name: _tally(group) for name, group in per_klas.items()}
+
+
+def _tally(rows) -> Progress:
     collective: dict[str, int] = {}
     for r in rows:
         if r["collective_info"]:
@@ -545,34 +557,59 @@ def state_label_key(conversation: dict[str, Any] | None) -> str:
 
 
 def family_data(conn: Connection, actor: Actor, student_ids: list[int]) -> list[dict[str, Any]]:
-    """What a sheet or an invitation needs per student: names, klas, guardians, mentor, school, slot."""
-    school = conn.execute(select(T.school.c.name).where(T.school.c.id == actor.school_id)).scalar_one()
+    """What a sheet or an invitation needs per student: names, klas, guardians, mentor, school, slot.
+
+    Four queries for any number of students, in the order asked; a student of another school (or one
+    removed meanwhile) raises `KlassenError("klassen.student_not_found")`."""
+    if not student_ids:
+        return []
+    year = _year(conn, actor)
+    mentor = T.staff_member
+    rows = (
+        conn.execute(
+            select(
+                T.student.c.id,
+                *T.STUDENT_NAME,
+                T.klas.c.name.label("klas"),
+                T.school.c.name.label("school"),
+                mentor.c.naam.label("mentor"),
+                mentor.c.email.label("mentor_email"),
+                *[c.label(f"slot_{c.name}") for c in T.slot.c],
+            )
+            .join(T.school, T.school.c.id == T.student.c.school_id)
+            .outerjoin(T.klas, T.klas.c.id == T.student.c.klas_id)
+            .outerjoin(mentor, mentor.c.id == func.coalesce(T.klas.c.mentor_id, actor.id))
+            .outerjoin(
+                T.conversation,
+                (T.conversation.c.student_id == T.student.c.id)
+                & (T.conversation.c.school_year_id == year)
+                & (T.conversation.c.kind == KIND),
+            )
+            .outerjoin(T.slot, T.slot.c.id == T.conversation.c.slot_id)
+            .where(T.student.c.id.in_(student_ids), T.student.c.school_id == actor.school_id)
+        )
+        .mappings()
+        .all()
+    )
+    by_id = {r["id"]: r for r in rows}
+    if any(i not in by_id for i in student_ids):
+        raise klassen.KlassenError("klassen.student_not_found")
+    guardians = klassen._guardians_of(conn, list(student_ids))
+    slot_columns = [c.name for c in T.slot.c]
     result = []
     for student_id in student_ids:
-        student = klassen.get_student(conn, actor, student_id)
-        klas = conn.execute(select(T.klas.c.mentor_id).where(T.klas.c.id == student["klas_id"])).first()
-        mentor_id = klas.mentor_id if klas and klas.mentor_id else actor.id
-        mentor = conn.execute(
-            select(T.staff_member.c.naam, T.staff_member.c.email).where(T.staff_member.c.id == mentor_id)
-        ).first()
-        conversation = _conversation(conn, actor, student_id, create=False)
-        slot = None
-        if conversation and conversation["slot_id"]:
-            slot = dict(
-                conn.execute(select(T.slot).where(T.slot.c.id == conversation["slot_id"])).mappings().one()
-            )
+        r = by_id[student_id]
+        slot = {name: r[f"slot_{name}"] for name in slot_columns} if r["slot_id"] is not None else None
         result.append(
             {
                 "id": student_id,
-                "naam": klassen.full_name(
-                    student["roepnaam"], student["tussenvoegsel"], student["achternaam"]
-                ),
-                "roepnaam": student["roepnaam"],
-                "klas": student["klas"],
-                "guardians": student["guardians"],
-                "mentor": mentor.naam if mentor else "",
-                "mentor_email": (mentor.email or "") if mentor else "",
-                "school": school,
+                "naam": klassen.full_name(r["roepnaam"], r["tussenvoegsel"], r["achternaam"]),
+                "roepnaam": r["roepnaam"],
+                "klas": r["klas"] or "",
+                "guardians": guardians[student_id],
+                "mentor": r["mentor"] or "",
+                "mentor_email": r["mentor_email"] or "",
+                "school": r["school"],
                 "slot": slot,
             }
         )

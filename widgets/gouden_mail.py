@@ -161,9 +161,14 @@ class GoudenMailScreen(Screen):
         if student_id is None:
             self.body.children = ()
             return
-        with store.read() as conn:
-            self.record = gouden_mail.get(conn, self.actor, student_id)
-            self.family = startgesprek.family_data(conn, self.actor, [student_id])[0]
+        try:
+            with store.read() as conn:
+                self.record = gouden_mail.get(conn, self.actor, student_id)
+                self.family = startgesprek.family_data(conn, self.actor, [student_id])[0]
+        except Exception:  # e.g. removed in another page: no stale form stays on screen
+            self.body.children = ()
+            self.student_id = None
+            raise
         self.version = self.record["version"] if self.record else None
         section = content.load("startgesprek")["gouden_mail"]
         prompts = "".join(safe_html("<li>{p}</li>", p=p) for p in section["prompts"])

@@ -136,6 +136,7 @@ class ClassPanel(w.VBox):
             self.klas.value = next((k.id for k in infos if k.name == wanted), infos[0].id if infos else None)
         self._show()
 
+    @handled
     def _on_klas(self, change) -> None:
         self.download.clear()
         self._show()
@@ -244,10 +245,12 @@ class KlassenScreen(Screen):
 
         return PrivacyPanel(self.actor)
 
+    @handled
     def _on_student_changed(self) -> None:
         if self.tabs.is_built(0):
             self.class_panel.refresh()
 
+    @handled
     def _on_imported(self) -> None:
         if self.tabs.is_built(0):
             self.class_panel.refresh()

@@ -86,6 +86,8 @@ class PlanPanel(w.VBox):
         self.ics.on_click(self._on_ics)
         self.download = DownloadLink()
         self.table = w.VBox()
+        self._rows: dict[int, w.HBox] = {}  # slot id → its row, kept between refreshes
+        self._quiet = False
         self.confirm = w.HBox(layout=w.Layout(align_items="center", flex_flow="row wrap"))
         self.summary = w.HTML()
         form = w.VBox(
@@ -115,17 +117,21 @@ class PlanPanel(w.VBox):
         )
 
     def refresh(self) -> None:
+        """Read the class's slots and families (a fixed number of queries, whatever the class or school
+        size) and update the rows in place: a row's widgets are made once per slot and kept."""
         klas_id = self.screen.klas_id
         self.download.clear()
         if klas_id is None:
+            self._rows.clear()
             self.table.children = ()
             return
+        actor = self.screen.actor
         with store.read() as conn:
-            rows = startgesprek.slots(conn, self.screen.actor, klas_id)
-            students = klassen.class_students(conn, self.screen.actor, klas_id)
-            siblings = {s["id"]: klassen.siblings(conn, self.screen.actor, s["id"]) for s in students}
+            rows = startgesprek.slots(conn, actor, klas_id)
+            students = klassen.class_students(conn, actor, klas_id)
+            siblings = klassen.siblings_of(conn, actor, [s["id"] for s in students])
             sibling_slots = startgesprek.slot_times(
-                conn, self.screen.actor, [o["id"] for group in siblings.values() for o in group]
+                conn, actor, sorted({o["id"] for group in siblings.values() for o in group})
             )
         planned = {r["student_id"] for r in rows if r["student_id"]}
         by_id = {s["id"]: s for s in students}
@@ -135,34 +141,53 @@ class PlanPanel(w.VBox):
                 "startgesprek.plan_summary", slots=len(rows), planned=len(planned), students=len(students)
             ),
         )
-        lines = []
-        for row in rows:
-            options = [(t("startgesprek.free"), FREE)] + [
-                (student_name(s), s["id"])
-                for s in students
-                if s["id"] not in planned or s["id"] == row["student_id"]
-            ]
-            when = slot_label(row["starts_at"], row["ends_at"])
-            choice = w.Dropdown(
-                description=when,
-                options=options,
-                value=row["student_id"] or FREE,
-                style={"description_width": "190px"},
-                layout=w.Layout(width="480px"),
-            )
-            choice.observe(lambda change, slot_id=row["id"]: self._on_choose(change, slot_id), names="value")
-            remove = w.Button(
-                description="",
-                icon="trash",
-                tooltip=t("startgesprek.delete_slot"),
-                layout=w.Layout(width="40px", min_width="40px"),
-            )
-            family = by_id.get(row["student_id"])
-            name = student_name(family) if family else None
-            remove.on_click(lambda b, slot_id=row["id"], name=name: self._on_delete(b, slot_id, name))
-            notes = self._notes(by_id.get(row["student_id"]), siblings, sibling_slots)
-            lines.append(w.HBox([choice, remove, w.HTML(notes)], layout=w.Layout(align_items="center")))
-        self.table.children = tuple(lines)
+        names = [(student_name(s), s["id"]) for s in students]
+        free = (t("startgesprek.free"), FREE)
+        self._rows = {
+            slot_id: row for slot_id, row in self._rows.items() if slot_id in {r["id"] for r in rows}
+        }
+        self._quiet = True
+        try:
+            lines = []
+            for row in rows:
+                line = self._rows.get(row["id"]) or self._make_row(row)
+                self._rows[row["id"]] = line
+                choice, _remove, notes = line.children
+                options = tuple(
+                    [free] + [o for o in names if o[1] not in planned or o[1] == row["student_id"]]
+                )
+                if tuple(choice.options) != options:
+                    choice.options = options
+                choice.value = row["student_id"] or FREE
+                family = by_id.get(row["student_id"])
+                line.family_name = student_name(family) if family else None
+                notes.value = self._notes(family, siblings, sibling_slots)
+                lines.append(line)
+        finally:
+            self._quiet = False
+        if tuple(self.table.children) != tuple(lines):
+            self.table.children = tuple(lines)
+
+    def _make_row(self, row) -> w.HBox:
+        """The widgets of one slot: who is in it, delete, notes (sibling times, interpreter)."""
+        choice = w.Dropdown(
+            description=slot_label(row["starts_at"], row["ends_at"]),
+            options=[],
+            style={"description_width": "190px"},
+            layout=w.Layout(width="480px"),
+        )
+        remove = w.Button(
+            description="",
+            icon="trash",
+            tooltip=t("startgesprek.delete_slot"),
+            layout=w.Layout(width="40px", min_width="40px"),
+        )
+        line = w.HBox([choice, remove, w.HTML()], layout=w.Layout(align_items="center"))
+        line.family_name = None
+        slot_id = row["id"]
+        choice.observe(lambda change: self._on_choose(change, slot_id), names="value")
+        remove.on_click(lambda b: self._on_delete(b, slot_id, line.family_name))
+        return line
 
     @staticmethod
     def _notes(student, siblings, sibling_slots) -> str:
@@ -211,6 +236,8 @@ class PlanPanel(w.VBox):
 
     @handled
     def _on_choose(self, change, slot_id: int) -> None:
+        if self._quiet:  # the table is being updated from the store, not by the user
+            return
         with store.write() as conn:
             startgesprek.place_in_slot(
                 conn, self.screen.actor, slot_id, change["old"] or None, change["new"] or None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from stip import klassen, startgesprek, store
+from stip import startgesprek, store
 from stip.i18n import t
 from widgets.components.safe import safe, safe_html
 
@@ -49,9 +49,7 @@ class OverviewPanel(w.VBox):
 
     def refresh(self) -> None:
         with store.read() as conn:
-            school = startgesprek.progress(conn, self.screen.actor)
-            infos = klassen.klassen(conn, self.screen.actor)
-            per_klas = {k.name: startgesprek.progress(conn, self.screen.actor, k.id) for k in infos}
+            school, per_klas = startgesprek.progress_by_klas(conn, self.screen.actor)
         name = self.screen.klas_name
         mine = per_klas.get(name)
         if mine is None:

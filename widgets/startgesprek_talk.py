@@ -153,9 +153,14 @@ class TalkPanel(w.VBox):
         if student_id is None:
             self.body.children = ()
             return
-        with store.read() as conn:
-            talk = startgesprek.get_conversation(conn, self.actor, student_id)
-            family = startgesprek.family_data(conn, self.actor, [student_id])[0]
+        try:
+            with store.read() as conn:
+                talk = startgesprek.get_conversation(conn, self.actor, student_id)
+                family = startgesprek.family_data(conn, self.actor, [student_id])[0]
+        except Exception:  # e.g. removed in another page: no stale form stays on screen
+            self.body.children = ()
+            self.student_id = None
+            raise
         self.conversation_id = talk["id"]
         self.version = talk["version"]
         self.plan_version = talk["plan"]["version"] if talk["plan"] else None

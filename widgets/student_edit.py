@@ -163,10 +163,15 @@ class StudentPanel(w.VBox):
                 continuous_update=False,
             ),
         }
-        with store.read() as conn:
-            fields["klas"].options = tuple(k.name for k in klassen.klassen(conn, self.actor))
-            student = klassen.get_student(conn, self.actor, student_id) if student_id else None
-            family = self._family(conn, student_id) if student_id else None
+        try:
+            with store.read() as conn:
+                fields["klas"].options = tuple(k.name for k in klassen.klassen(conn, self.actor))
+                student = klassen.get_student(conn, self.actor, student_id) if student_id else None
+                family = self._family(conn, student_id) if student_id else None
+        except Exception:  # e.g. removed in another page: no stale form stays on screen
+            self.body.children = ()
+            self.student_id = None
+            raise
         self.form = AutoSaveForm(fields, self._save, self.savebar)
         heading = (
             t("klassen.new_student_title")

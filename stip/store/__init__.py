@@ -117,6 +117,22 @@ def write() -> Iterator[Connection]:
             yield conn
 
 
+@contextmanager
+def counting_statements() -> Iterator[list[str]]:
+    """Collect the SQL statements sent to the database inside the block (an `executemany` counts
+    once): for tests and benchmarks that keep the number per screen refresh or bulk write fixed."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _executemany):
+        statements.append(statement)
+
+    event.listen(engine(), "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine(), "before_cursor_execute", count)
+
+
 def checkpoint() -> bool:
     """Move the write-ahead log into the database file and truncate it (`wal_checkpoint(TRUNCATE)`),
     outside any transaction: after deleting personal data, so the deleted rows are not left in

@@ -37,6 +37,7 @@ class SaveBar(w.HBox):
         self._reload = w.Button(description=t("component.savebar.reload"), icon="refresh")
         self._reload.add_class("stip-savebar__reload")
         self._reload_handlers = w.CallbackDispatcher()
+        self._wrapped: dict = {}  # callback → its handled wrapper (so `remove=True` finds it)
         self._reload.on_click(self._on_reload_click)
         super().__init__(children=(self._text, self._reload), **kwargs)
         self.add_class("stip-savebar")
@@ -72,8 +73,13 @@ class SaveBar(w.HBox):
         self._show("", "")
 
     def on_reload(self, callback, remove: bool = False) -> None:
-        """Register `callback(button)`, run when "Herladen" is clicked (after the bar was reset)."""
-        self._reload_handlers.register_callback(callback, remove=remove)
+        """Register `callback(button)`, run when "Herladen" is clicked (after the bar was reset); what
+        fails in it shows in this bar (`handled`)."""
+        from widgets.components.handled import handled  # handled imports nothing of this module
+
+        if callback not in self._wrapped:
+            self._wrapped[callback] = handled(savebar=self)(callback)
+        self._reload_handlers.register_callback(self._wrapped[callback], remove=remove)
 
     # -- internals ---------------------------------------------------------------------------------
     def _show(self, status: str, text: str) -> None:
@@ -83,10 +89,8 @@ class SaveBar(w.HBox):
             self.message = text
 
     def _on_reload_click(self, button: w.Button) -> None:
-        from widgets.components.handled import handled  # handled imports nothing of this module
-
         self.reset()
-        handled(savebar=self)(self._reload_handlers)(button)
+        self._reload_handlers(button)
 
     @property
     def text(self) -> str:
