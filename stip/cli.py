@@ -186,13 +186,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     stored = removed = None
     if plan.ok and not args.dry_run:
         _prepare()
+        actor = schools.resolve_actor()
+        with store.read() as conn:  # match first, so the write transaction stays short
+            prepared = klassen.prepare_import(conn, actor, plan)
         with store.write() as conn:
-            actor = schools.acting_staff_member(conn)
             demo_loaded = demo.is_demo_school(conn, actor.school_id)
             if demo_loaded and args.demo_verwijderen:
                 removed = demo.remove_demo(conn, actor)
             if not demo_loaded or removed is not None:
-                stored = klassen.apply_import(conn, actor, plan)
+                stored = klassen.apply_import(conn, actor, prepared)
         if stored is None:  # the demo school is loaded: ask first (real and made-up students never mix)
             message = t("cli.import_demo_loaded")
             if args.json:

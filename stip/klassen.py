@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from stip import timefmt
 from stip.schools import Actor, find_student
 from stip.store import tables as T
 from stip.store import update_versioned
+from stip.store.bulk import executemany
 from stip.validation import EMAIL, check_text, check_texts  # one rule per input, import and form alike
 
 KANALEN = ("gesprek op school", "telefoon", "video", "mail", "app", "huisbezoek")
@@ -186,160 +187,420 @@ def _klas_id(conn, actor, year, name, cache, result) -> int:
     return cache[name]
 
 
-def _mentor_id(conn, actor, text, cache) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if text.casefold() not in cache:
-        found = conn.execute(
-            select(T.staff_member.c.id).where(
-                T.staff_member.c.school_id == actor.school_id,
-                or_(
-                    func.lower(T.staff_member.c.naam) == text.casefold(),
-                    func.lower(T.staff_member.c.login) == text.casefold(),
-                ),
+def _casefold_first(rows, *columns: int) -> dict[str, int]:
+    """text (casefolded) -> id of the first row (by id) whose column holds it, over several columns."""
+    found: dict[str, int] = {}
+    for row in rows:
+        for column in columns:
+            found.setdefault(row[column].casefold(), row[0])
+    return found
+
+
+@dataclass
+class ImportState:
+    """Everything an import decides on, read with one query per table: the classes of the school year,
+    the staff, the students, the guardians with an e-mail address and every student–guardian link of the
+    school. `apply_import` compares it with what the write transaction reads (equal: nothing changed)."""
+
+    school_id: int
+    year: int
+    klassen: list[tuple]  # (id, name, mentor_id)
+    staff: list[tuple]  # (id, naam, login)
+    students: list[tuple]  # (id, leerlingnummer, klas_id, left_on, missing_since)
+    guardians: list[tuple]  # (id, naam, email), only those with an e-mail address
+    links: list[tuple]  # (student_id, guardian_id, guardian naam), by student and guardian id
+
+
+def read_import_state(conn: Connection, actor: Actor) -> ImportState:
+    """The state an import is matched against: five queries, whatever the size of the school."""
+    school = actor.school_id
+    year = current_year(conn, actor)
+
+    def rows(query) -> list[tuple]:
+        return [tuple(row) for row in conn.execute(query)]
+
+    return ImportState(
+        school_id=school,
+        year=year,
+        klassen=rows(
+            select(T.klas.c.id, T.klas.c.name, T.klas.c.mentor_id)
+            .where(T.klas.c.school_year_id == year)
+            .order_by(T.klas.c.id)
+        ),
+        staff=rows(
+            select(T.staff_member.c.id, T.staff_member.c.naam, T.staff_member.c.login)
+            .where(T.staff_member.c.school_id == school)
+            .order_by(T.staff_member.c.id)
+        ),
+        students=rows(
+            select(
+                T.student.c.id,
+                T.student.c.leerlingnummer,
+                T.student.c.klas_id,
+                T.student.c.left_on,
+                T.student.c.missing_since,
             )
-        ).scalar()
-        if found is None:
-            login = re.sub(r"[^a-z0-9]+", ".", text.casefold()).strip(".") or "mentor"
-            found = conn.execute(
-                insert(T.staff_member).values(
-                    school_id=actor.school_id, login=login, naam=text, role="mentor"
-                )
-            ).inserted_primary_key[0]
-        cache[text.casefold()] = found
-    return cache[text.casefold()]
+            .where(T.student.c.school_id == school)
+            .order_by(T.student.c.id)
+        ),
+        guardians=rows(
+            select(T.guardian.c.id, T.guardian.c.naam, T.guardian.c.email)
+            .where(T.guardian.c.school_id == school, T.guardian.c.email != "")
+            .order_by(T.guardian.c.id)
+        ),
+        links=rows(
+            select(T.student_guardian.c.student_id, T.guardian.c.id, T.guardian.c.naam)
+            .join(T.guardian, T.guardian.c.id == T.student_guardian.c.guardian_id)
+            .join(T.student, T.student.c.id == T.student_guardian.c.student_id)
+            .where(T.student.c.school_id == school)
+            .order_by(T.student_guardian.c.student_id, T.guardian.c.id)
+        ),
+    )
 
 
-def apply_import(conn: Connection, actor: Actor, plan, today: date | None = None) -> ImportResult:
-    """Store a validated class list (`stip.imports.ImportPlan`): all or nothing.
+@dataclass
+class PreparedImport:
+    """A validated class list matched against `state`: the rows `apply_import` writes, one executemany
+    per table. A new row is referred to by a negative number, -1 for the first new row of its table; it
+    gets its id in the write transaction."""
 
-    Students are matched by leerlingnummer and updated; guardians by name per student, else by name and
-    e-mail within the school (so siblings share them). Students of the imported classes that the list no
-    longer holds are flagged (`missing_since`), never deleted.
-    """
+    plan: Any
+    state: ImportState
+    result: ImportResult
+    new_staff: list[dict[str, Any]] = field(default_factory=list)  # login, naam
+    new_klassen: list[tuple[str, int | None]] = field(default_factory=list)  # name, mentor
+    klas_mentors: list[tuple[int, int]] = field(default_factory=list)  # klas without mentor, mentor
+    new_students: list[tuple[Any, int]] = field(default_factory=list)  # StudentRow, klas
+    student_updates: list[tuple[int, Any, int]] = field(default_factory=list)  # id, StudentRow, klas
+    new_guardians: list[dict[str, Any]] = field(default_factory=list)
+    guardian_updates: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> what the list says
+    new_links: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # (student, guardian)
+    link_updates: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    flag_missing: list[int] = field(default_factory=list)  # students no longer in the list
+
+
+def prepare_import(conn: Connection, actor: Actor, plan) -> PreparedImport:
+    """Match a validated class list (`stip.imports.ImportPlan`) against the store: reads only, so it runs
+    on a read transaction before the short write (`apply_import`). Raises ImportRejected for a plan with
+    errors."""
     if plan.errors:
         raise ImportRejected(len(plan.errors))
-    today = today or date.today()
-    result = ImportResult()
-    year = current_year(conn, actor)
-    klas_cache: dict[str, int] = {}
-    mentor_cache: dict[str, int] = {}
-    existing = {
-        row.leerlingnummer: row
-        for row in conn.execute(select(T.student).where(T.student.c.school_id == actor.school_id))
-    }
-    by_name_email: dict[tuple[str, str], int] = {
-        (row.naam.casefold(), row.email.casefold()): row.id
-        for row in conn.execute(
-            select(T.guardian.c.id, T.guardian.c.naam, T.guardian.c.email).where(
-                T.guardian.c.school_id == actor.school_id, T.guardian.c.email != ""
-            )
-        )
-    }
-    links = _guardians_of(conn, [row.id for row in existing.values()])
+    return _match(read_import_state(conn, actor), plan)
+
+
+def _match(state: ImportState, plan) -> PreparedImport:
+    """The decisions of an import, in the order of the list (a later row wins, as one row after the other
+    would): students by leerlingnummer; classes by name whatever their case; mentors by name or login;
+    guardians by name among the student's own, else by name and e-mail within the school (so siblings
+    share them); a guardian without e-mail who is not the student's own is new."""
+    prepared = PreparedImport(plan=plan, state=state, result=ImportResult())
+    result = prepared.result
+    klas_of = {}
+    for klas_id, name, mentor_id in state.klassen:
+        klas_of.setdefault(name.lower(), (klas_id, mentor_id))
+    staff_of = _casefold_first(state.staff, 1, 2)
+    logins = {login for _id, _naam, login in state.staff}
+    students = {number: sid for sid, number, *_rest in state.students}
+    links: dict[int, list[tuple[int, str]]] = {}
+    for student_id, guardian_id, naam in state.links:
+        links.setdefault(student_id, []).append((guardian_id, naam.casefold()))
+    by_name_email = {(naam.casefold(), email.casefold()): gid for gid, naam, email in state.guardians}
+    new_klas_mentor: dict[int, int] = {}  # new klas (ref) -> its mentor
+    mentor_wanted: dict[int, int] = {}  # existing klas without mentor -> the first mentor in the list
     seen_klassen: set[int] = set()
     seen_students: set[str] = set()
+
     for item in plan.students:
-        klas_id = _klas_id(conn, actor, year, item.klas, klas_cache, result)
-        seen_klassen.add(klas_id)
+        klas_key = item.klas.lower()
+        if klas_key not in klas_of:
+            prepared.new_klassen.append((item.klas, None))
+            klas_of[klas_key] = (-len(prepared.new_klassen), None)
+            result.klassen_created.append(item.klas)
+        klas, klas_mentor = klas_of[klas_key]
+        seen_klassen.add(klas)
         seen_students.add(item.leerlingnummer)
-        mentor = _mentor_id(conn, actor, item.mentor, mentor_cache)
-        if mentor is not None:
-            conn.execute(
-                update(T.klas)
-                .where(T.klas.c.id == klas_id, T.klas.c.mentor_id.is_(None))
-                .values(mentor_id=mentor)
-            )
-        values = dict(
-            roepnaam=item.roepnaam,
-            tussenvoegsel=item.tussenvoegsel,
-            achternaam=item.achternaam,
-            klas_id=klas_id,
-            missing_since=None,
-            left_on=None,
-        )
-        old = existing.get(item.leerlingnummer)
+        mentor_text = item.mentor.strip()
+        if mentor_text:
+            mentor = staff_of.get(mentor_text.casefold())
+            if mentor is None:
+                login = re.sub(r"[^a-z0-9]+", ".", mentor_text.casefold()).strip(".") or "mentor"
+                base, number = login, 1
+                while login in logins:  # another person already has this login
+                    number += 1
+                    login = f"{base}.{number}"
+                logins.add(login)
+                prepared.new_staff.append({"login": login, "naam": mentor_text})
+                mentor = staff_of[mentor_text.casefold()] = -len(prepared.new_staff)
+                staff_of.setdefault(login, mentor)  # a later row may name this mentor by login
+            if klas < 0:
+                new_klas_mentor.setdefault(klas, mentor)
+            elif klas_mentor is None:
+                mentor_wanted.setdefault(klas, mentor)
+        old = students.get(item.leerlingnummer)
         if old is None:
-            student_id = conn.execute(
-                insert(T.student).values(
-                    school_id=actor.school_id,
-                    leerlingnummer=item.leerlingnummer,
-                    author_id=actor.id,
-                    **values,
-                )
-            ).inserted_primary_key[0]
+            prepared.new_students.append((item, klas))
+            student = -len(prepared.new_students)
             result.created += 1
-            current = []
+            current: list[tuple[int, str]] = []
         else:
-            student_id = old.id
-            conn.execute(
-                update(T.student)
-                .where(T.student.c.id == old.id)
-                .values(**values, author_id=actor.id, version=T.student.c.version + 1, updated_at=func.now())
-            )
+            student = old
+            prepared.student_updates.append((student, item, klas))
             result.updated += 1
-            current = links.get(old.id, [])
+            current = list(links.get(student, ()))
         for guardian in item.guardians:
-            _import_guardian(
-                conn, actor, student_id, guardian, item.apart_informeren, current, by_name_email, result
-            )
-    for number, row in existing.items():
-        if number not in seen_students and row.klas_id in seen_klassen and row.left_on is None:
-            if row.missing_since is None:
-                conn.execute(update(T.student).where(T.student.c.id == row.id).values(missing_since=today))
+            _match_guardian(prepared, student, guardian, item.apart_informeren, current, by_name_email)
+
+    prepared.new_klassen = [
+        (name, new_klas_mentor.get(-index)) for index, (name, _none) in enumerate(prepared.new_klassen, 1)
+    ]
+    prepared.klas_mentors = list(mentor_wanted.items())
+    for sid, number, klas_id, left_on, missing_since in state.students:
+        if number not in seen_students and klas_id in seen_klassen and left_on is None:
+            if missing_since is None:
+                prepared.flag_missing.append(sid)
             result.missing.append(number)
-    return result
+    return prepared
 
 
-def _import_guardian(conn, actor, student_id, guardian, apart, current, by_name_email, result) -> None:
+def _match_guardian(prepared, student, guardian, apart, current, by_name_email) -> None:
+    """One guardian cell of the list; `current` holds every link of the student as (id, casefolded name)."""
     # An empty cell or a missing column never overwrites what is known (a mentor's "tolk nodig" or
     # "apart informeren" survives the next plain export); a new guardian's unknown language stays "".
     values = {"naam": guardian.naam}
-    for key in ("email", "telefoon", "taal", "tolk_nodig"):
-        if getattr(guardian, key) not in ("", None):
-            values[key] = getattr(guardian, key)
-    linked = next((g for g in current if g["naam"].casefold() == guardian.naam.casefold()), None)
-    guardian_id = (
-        linked["id"] if linked else by_name_email.get((guardian.naam.casefold(), guardian.email.casefold()))
-    )
-    if guardian_id is None or (not linked and not guardian.email):
-        guardian_id = conn.execute(
-            insert(T.guardian).values(
-                **{"taal": "", "tolk_nodig": False, **values}, school_id=actor.school_id, author_id=actor.id
-            )
-        ).inserted_primary_key[0]
-        result.guardians_created += 1
+    if guardian.email:
+        values["email"] = guardian.email
+    if guardian.telefoon:
+        values["telefoon"] = guardian.telefoon
+    if guardian.taal:
+        values["taal"] = guardian.taal
+    if guardian.tolk_nodig is not None:
+        values["tolk_nodig"] = guardian.tolk_nodig
+    naam = guardian.naam.casefold()
+    linked = None
+    for gid, other in current:
+        if other == naam:
+            linked = gid
+            break
+    guardian_id = linked if linked is not None else by_name_email.get((naam, guardian.email.casefold()))
+    if guardian_id is None or (linked is None and not guardian.email):
+        prepared.new_guardians.append({**NEW_GUARDIAN, **values})
+        guardian_id = -len(prepared.new_guardians)
+        prepared.result.guardians_created += 1
         if guardian.email:
-            by_name_email[(guardian.naam.casefold(), guardian.email.casefold())] = guardian_id
+            by_name_email[(naam, guardian.email.casefold())] = guardian_id
+    elif guardian_id < 0:
+        prepared.new_guardians[-guardian_id - 1].update(values)
     else:
-        conn.execute(
-            update(T.guardian)
-            .where(T.guardian.c.id == guardian_id)
-            .values(**values, version=T.guardian.c.version + 1, updated_at=func.now())
-        )
+        prepared.guardian_updates.setdefault(guardian_id, {}).update(values)
     link = {}
     if guardian.relatie:
         link["relatie"] = guardian.relatie
     if apart is not None:
         link["apart_informeren"] = apart
-    if linked and link:
-        conn.execute(
-            update(T.student_guardian)
-            .where(
-                and_(
-                    T.student_guardian.c.student_id == student_id,
-                    T.student_guardian.c.guardian_id == guardian_id,
+    key = (student, guardian_id)
+    if linked is not None:
+        if not link:
+            return
+        if key in prepared.new_links:
+            prepared.new_links[key].update(link)
+        else:
+            prepared.link_updates.setdefault(key, {}).update(link)
+    elif all(gid != guardian_id for gid, _naam in current):
+        prepared.new_links[key] = {"relatie": "ouder", "apart_informeren": False, **link}
+        current.append((guardian_id, naam))
+
+
+def _new_ids(conn: Connection, table, count: int) -> list[int]:
+    """Ids for `count` new rows of `table` in one statement, so the rows go in one executemany and can be
+    linked before they exist. SQLite: after the highest id, which is safe because the write transaction
+    (`BEGIN IMMEDIATE`) keeps every other writer out until it ends. PostgreSQL: from the id sequence."""
+    if count == 0:
+        return []
+    if conn.dialect.name == "sqlite":
+        start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+        return list(range(start, start + count))
+    sequence = func.pg_get_serial_sequence(table.name, "id")
+    series = func.generate_series(1, count).table_valued("n")
+    return list(conn.execute(select(func.nextval(sequence)).select_from(series)).scalars())
+
+
+def apply_import(conn: Connection, actor: Actor, plan, today: date | None = None) -> ImportResult:
+    """Store a class list: all or nothing, one executemany per table, on a write transaction.
+
+    `plan` is a `PreparedImport` (matched on a read transaction by `prepare_import`, so the write stays
+    short) or a validated `stip.imports.ImportPlan` (matched here). A prepared import whose state changed
+    meanwhile is matched again inside this transaction, so what another user stored in between counts.
+    Students are matched by leerlingnummer and updated; guardians by name per student, else by name and
+    e-mail within the school (so siblings share them). Students of the imported classes that the list no
+    longer holds are flagged (`missing_since`), never deleted.
+    """
+    if not isinstance(plan, PreparedImport):
+        prepared = prepare_import(conn, actor, plan)
+    else:
+        state = read_import_state(conn, actor)
+        prepared = plan if state == plan.state else _match(state, plan.plan)
+    _write_import(conn, actor, prepared, today or date.today())
+    return prepared.result
+
+
+def _write_import(conn: Connection, actor: Actor, prepared: PreparedImport, today: date) -> None:
+    school, author = actor.school_id, actor.id
+    staff_ids = _new_ids(conn, T.staff_member, len(prepared.new_staff))
+    if staff_ids:
+        executemany(
+            conn,
+            insert(T.staff_member),
+            [
+                {"id": sid, "school_id": school, "role": "mentor", **values}
+                for sid, values in zip(staff_ids, prepared.new_staff, strict=True)
+            ],
+        )
+
+    def staff(ref: int | None) -> int | None:
+        return staff_ids[-ref - 1] if ref is not None and ref < 0 else ref
+
+    klas_ids = _new_ids(conn, T.klas, len(prepared.new_klassen))
+    if klas_ids:
+        executemany(
+            conn,
+            insert(T.klas),
+            [
+                {
+                    "id": kid,
+                    "school_id": school,
+                    "school_year_id": prepared.state.year,
+                    "name": name,
+                    "mentor_id": staff(mentor),
+                    "author_id": author,
+                }
+                for kid, (name, mentor) in zip(klas_ids, prepared.new_klassen, strict=True)
+            ],
+        )
+    if prepared.klas_mentors:
+        executemany(
+            conn,
+            update(T.klas)
+            .where(T.klas.c.id == bindparam("klas"), T.klas.c.mentor_id.is_(None))
+            .values(mentor_id=bindparam("mentor")),
+            [{"klas": klas, "mentor": staff(mentor)} for klas, mentor in prepared.klas_mentors],
+        )
+
+    def klas(ref: int) -> int:
+        return klas_ids[-ref - 1] if ref < 0 else ref
+
+    student_ids = _new_ids(conn, T.student, len(prepared.new_students))
+    if student_ids:
+        executemany(
+            conn,
+            insert(T.student).values(author_id=author),
+            [
+                (
+                    sid,
+                    school,
+                    item.leerlingnummer,
+                    item.roepnaam,
+                    item.tussenvoegsel,
+                    item.achternaam,
+                    klas(ref),
                 )
-            )
-            .values(**link)
+                for sid, (item, ref) in zip(student_ids, prepared.new_students, strict=True)
+            ],
+            ("id", "school_id", "leerlingnummer", "roepnaam", "tussenvoegsel", "achternaam", "klas_id"),
         )
-    elif all(g["id"] != guardian_id for g in current):  # `current` holds every link of this student
-        new_link = {"relatie": "ouder", "apart_informeren": False, **link}
+    if prepared.student_updates:
+        executemany(
+            conn,
+            update(T.student)
+            .where(T.student.c.id == bindparam("student"))
+            .values(
+                roepnaam=bindparam("new_roepnaam"),
+                tussenvoegsel=bindparam("new_tussenvoegsel"),
+                achternaam=bindparam("new_achternaam"),
+                klas_id=bindparam("new_klas"),
+                missing_since=None,
+                left_on=None,
+                author_id=author,
+                version=T.student.c.version + 1,
+                updated_at=func.now(),
+            ),
+            [
+                (sid, item.roepnaam, item.tussenvoegsel, item.achternaam, klas(ref))
+                for sid, item, ref in prepared.student_updates
+            ],
+            ("student", "new_roepnaam", "new_tussenvoegsel", "new_achternaam", "new_klas"),
+        )
+
+    def student(ref: int) -> int:
+        return student_ids[-ref - 1] if ref < 0 else ref
+
+    guardian_ids = _new_ids(conn, T.guardian, len(prepared.new_guardians))
+    if guardian_ids:
+        executemany(
+            conn,
+            insert(T.guardian).values(school_id=school, author_id=author),
+            [
+                (gid, v["naam"], v["email"], v["telefoon"], v["taal"], v["tolk_nodig"])
+                for gid, v in zip(guardian_ids, prepared.new_guardians, strict=True)
+            ],
+            ("id", "naam", "email", "telefoon", "taal", "tolk_nodig"),
+        )
+    if prepared.guardian_updates:
+        keep = {key: func.coalesce(bindparam(f"new_{key}"), T.guardian.c[key]) for key in GUARDIAN_IMPORTED}
+        executemany(
+            conn,
+            update(T.guardian)
+            .where(T.guardian.c.id == bindparam("guardian"))
+            .values(
+                naam=bindparam("new_naam"), **keep, version=T.guardian.c.version + 1, updated_at=func.now()
+            ),
+            [
+                {"guardian": gid, **{f"new_{key}": values.get(key) for key in ("naam", *GUARDIAN_IMPORTED)}}
+                for gid, values in prepared.guardian_updates.items()
+            ],
+        )
+
+    def guardian(ref: int) -> int:
+        return guardian_ids[-ref - 1] if ref < 0 else ref
+
+    if prepared.new_links:
+        executemany(
+            conn,
+            insert(T.student_guardian),
+            [
+                (student(sid), guardian(gid), values["relatie"], values["apart_informeren"])
+                for (sid, gid), values in prepared.new_links.items()
+            ],
+            ("student_id", "guardian_id", "relatie", "apart_informeren"),
+        )
+    if prepared.link_updates:
+        link = T.student_guardian
+        executemany(
+            conn,
+            update(link)
+            .where(link.c.student_id == bindparam("student"), link.c.guardian_id == bindparam("guardian"))
+            .values(
+                relatie=func.coalesce(bindparam("new_relatie"), link.c.relatie),
+                apart_informeren=func.coalesce(bindparam("new_apart"), link.c.apart_informeren),
+            ),
+            [
+                {
+                    "student": sid,
+                    "guardian": gid,
+                    "new_relatie": values.get("relatie"),
+                    "new_apart": values.get("apart_informeren"),
+                }
+                for (sid, gid), values in prepared.link_updates.items()
+            ],
+        )
+    if prepared.flag_missing:
         conn.execute(
-            insert(T.student_guardian).values(student_id=student_id, guardian_id=guardian_id, **new_link)
+            update(T.student).where(T.student.c.id == bindparam("student")).values(missing_since=today),
+            [{"student": sid} for sid in prepared.flag_missing],
         )
-        current.append({"id": guardian_id, "naam": guardian.naam})
+
+
+GUARDIAN_IMPORTED = ("email", "telefoon", "taal", "tolk_nodig")  # kept when the list leaves them empty
+NEW_GUARDIAN = {"email": "", "telefoon": "", "taal": "", "tolk_nodig": False}  # what the list does not say
 
 
 # -- one student and their guardians -------------------------------------------------------------------

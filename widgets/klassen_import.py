@@ -203,10 +203,15 @@ class ImportPanel(w.VBox):
         self.savebar.info(t("demo.import_cancelled"))
 
     def _apply(self, remove_demo: bool) -> None:
-        """Store the plan; with `remove_demo` the Voorbeeldschool goes first, in the same transaction."""
+        """Store the plan; with `remove_demo` the Voorbeeldschool goes first, in the same transaction.
+
+        The list is matched against the store on a read transaction first, so the write stays short
+        (`apply_import` matches again inside the write when the store changed meanwhile)."""
+        with store.read() as conn:
+            prepared = klassen.prepare_import(conn, self.actor, self.plan)
         with store.write() as conn:
             removed = demo.remove_demo(conn, self.actor) if remove_demo else None
-            result = klassen.apply_import(conn, self.actor, self.plan)
+            result = klassen.apply_import(conn, self.actor, prepared)
         text = t(
             "klassen.imported", created=result.created, updated=result.updated, missing=len(result.missing)
         )
