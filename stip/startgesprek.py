@@ -323,6 +323,16 @@ def get_conversation(conn: Connection, actor: Actor, student_id: int) -> dict[st
     return row
 
 
+def planned_day(conversation: dict[str, Any]) -> date | None:
+    """The day of the planned time when the talk has no "held on" yet and that day has come: what
+    "Gehouden op" is filled with (a future day is never suggested)."""
+    slot = conversation.get("slot")
+    if conversation.get("held_on") or not slot:
+        return None
+    day = slot["starts_at"].date()
+    return day if day <= timefmt.today() else None
+
+
 def save_conversation(
     conn: Connection, actor: Actor, student_id: int, changes: dict[str, Any], version: int
 ) -> int:

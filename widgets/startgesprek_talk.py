@@ -204,6 +204,12 @@ class TalkPanel(w.VBox):
         for guardian in self.guardians:
             values[f"present_{guardian['id']}"] = guardian["id"] in present.get("guardians", [])
         self.talk_form.load(values)
+        planned = startgesprek.planned_day(talk)
+        if planned is not None:  # the day of the planned time, saved with the first thing entered
+            with self.talk_form.silence():
+                fields["held_on"].value = planned
+            self.talk_form.changes["held_on"] = planned
+            self.talk_form.hint("held_on", t("startgesprek.held_on_from_slot"))
         return w.VBox([heading("startgesprek.talk_title", "startgesprek.talk_hint"), self.talk_form])
 
     def _save_talk(self, changes: dict) -> bool:

@@ -132,6 +132,16 @@ class AutoSaveForm(w.VBox):
     def _set_error(self, name: str, text: str) -> None:
         label = self.errors[name]
         label.value = text
+        label.remove_class("stip-muted")
+        label.add_class("stip-error")
+        label.layout.display = None if text else "none"
+
+    def hint(self, name: str, text: str) -> None:
+        """A quiet note under a field (e.g. where a suggested value came from); an error replaces it."""
+        label = self.errors[name]
+        label.value = text
+        label.remove_class("stip-error")
+        label.add_class("stip-muted")
         label.layout.display = None if text else "none"
 
     def _save(self) -> None:
