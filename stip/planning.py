@@ -33,9 +33,11 @@ The method (simple on purpose; a class of 32 takes under a millisecond):
    already-placed siblings back to back, then own mentor before open slot, then earliest), and keep the
    best trial: most members placed, most pairs adjacent, fewest open slots, earliest times. The search
    stops early once a trial cannot be beaten (everyone placed, every pair adjacent, only own slots).
-2. Students without siblings, in input order: earliest free slot of their own mentor; then the ones left
-   over take open slots; then families without a mentor take what is left (open slots first). Giving the
-   most flexible students the last choice places as many students as the slots allow.
+2. Students without siblings — families needing an interpreter first, grouped by language so one
+   interpreter can take consecutive talks, then in input order: earliest free slot of their own mentor;
+   then the ones left over take open slots; then families without a mentor take what is left (open
+   slots first). Giving the most flexible students the last choice places as many students as the slots
+   allow.
 Known limit: a sibling group may take an open slot for adjacency that a later student needed, when open
 slots are scarce; own-mentor slots are always preferred, so this needs a tight, mixed slot set.
 """
@@ -106,11 +108,14 @@ class Slot:
 
 @dataclass(frozen=True)
 class Family:
-    """A student to plan; `siblings` are the student ids of brothers and sisters (any class or mentor)."""
+    """A student to plan; `siblings` are the student ids of brothers and sisters (any class or mentor);
+    `interpreter` is the language of the interpreter the family needs ("" when the language is not
+    known yet), None when it needs none."""
 
     student: int
     mentor: int | None
     siblings: frozenset[int] = frozenset()
+    interpreter: str | None = None
 
 
 @dataclass
@@ -366,8 +371,16 @@ def assign(
         taken = set(placement.values())
         free = [s for s in free if s not in taken]
 
-    # 2. Everyone else, in input order: own mentor's slots, then open slots, then families without a mentor.
-    singles = [s for s in by_student if s not in in_group and s not in placed]
+    # 2. Everyone else: families needing an interpreter first, one language after the other (so an
+    # interpreter can take consecutive talks), then in input order; own mentor's slots, then open slots,
+    # then families without a mentor.
+    order = {s: i for i, s in enumerate(by_student)}
+
+    def interpreter_first(student: int) -> tuple:
+        language = by_student[student].interpreter
+        return (language is None, (language or "").casefold(), order[student])
+
+    singles = sorted((s for s in by_student if s not in in_group and s not in placed), key=interpreter_first)
     with_mentor = [s for s in singles if by_student[s].mentor is not None]
     without_mentor = [s for s in singles if by_student[s].mentor is None]
     for students, wanted in (

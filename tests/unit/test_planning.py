@@ -309,3 +309,19 @@ def test_property_every_student_once_and_all_invariants_hold(data):
             assert not [
                 s for s in set(slots) - used if family.mentor is None or s.mentor in (None, family.mentor)
             ]
+
+
+def test_interpreter_families_go_first_one_language_after_the_other():
+    """Issue 14 §4: with fewer slots than families, every family that needs an interpreter gets a
+    time, and one interpreter can take consecutive talks."""
+    families = [Family(s, 1) for s in range(1, 7)] + [
+        Family(7, 1, interpreter="Pools"),
+        Family(8, 1, interpreter="Arabisch"),
+        Family(9, 1, interpreter="Pools"),
+    ]
+    slots = make_slots(DAY, time(17), time(18, 40), 20, mentor=1)  # 5 slots for 9 families
+    result = assign(families, slots)
+    assert check(result, slots, families) == []
+    times = [result.placed[s].start.time() for s in (8, 7, 9)]
+    assert times == [time(17), time(17, 20), time(17, 40)]  # Arabisch, then both Pools talks
+    assert list(result.placed)[3:] == [1, 2] and result.unplaced == [3, 4, 5, 6]
