@@ -11,6 +11,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from stip import config
 from stip.schools import DEFAULT_SCHOOL_NAME, Actor, ensure_school_year, ensure_staff_member
 from stip.store import tables as T
+from stip.store.bulk import executemany, new_ids
 
 VOORBEELDEN = config.REPO_ROOT / "voorbeelden"
 GUARDIAN_SLOTS = ("ouder1", "ouder2")
@@ -64,59 +65,67 @@ def load_demo(conn: Connection, actor: Actor, folder: Path = VOORBEELDEN) -> Dem
         )
         for member in school.get("staff", [])
     }
-    klassen = {}
-    for entry in school.get("klassen", []):
-        values = dict(
-            school_id=school_id,
-            school_year_id=year_id,
-            name=str(entry["name"]),
-            mentor_id=staff.get(entry.get("mentor")),
-            author_id=actor.id,
-        )
-        klassen[str(entry["name"])] = conn.execute(insert(T.klas).values(**values)).inserted_primary_key[0]
+    entries = school.get("klassen", [])
+    klassen = dict(zip((str(e["name"]) for e in entries), new_ids(conn, T.klas, len(entries)), strict=True))
+    executemany(
+        conn,
+        insert(T.klas).values(school_id=school_id, school_year_id=year_id, author_id=actor.id),
+        [(klassen[str(e["name"])], str(e["name"]), staff.get(e.get("mentor"))) for e in entries],
+        ("id", "name", "mentor_id"),
+    )
 
-    guardians: dict[tuple[str, str, str], int] = {}
-    students = 0
+    # Everything from the CSV first, then one executemany per table (ids are given before the rows exist).
     with (folder / "leerlingen.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            row = {k: (v or "").strip() for k, v in row.items()}
-            student_id = conn.execute(
-                insert(T.student).values(
-                    school_id=school_id,
-                    leerlingnummer=row["leerlingnummer"],
-                    roepnaam=row["roepnaam"],
-                    tussenvoegsel=row["tussenvoegsel"],
-                    achternaam=row["achternaam"],
-                    klas_id=klassen[row["klas"]],
-                    author_id=actor.id,
+        rows = [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+    student_ids = new_ids(conn, T.student, len(rows))
+    guardians: dict[tuple[str, str, str], int] = {}  # (naam, email, telefoon) -> its number in `new`
+    new: list[tuple] = []  # naam, email, telefoon, taal, tolk_nodig
+    links: dict[tuple[int, int], tuple[str, bool]] = {}  # (student id, guardian number) -> link
+    for student_id, row in zip(student_ids, rows, strict=True):
+        for slot in GUARDIAN_SLOTS:
+            naam = row.get(f"{slot}_naam", "")
+            if not naam:
+                continue
+            key = (naam, row.get(f"{slot}_email", ""), row.get(f"{slot}_telefoon", ""))
+            if key not in guardians:
+                guardians[key] = len(new)
+                new.append(
+                    (*key, row.get(f"{slot}_taal") or "Nederlands", _yes(row.get(f"{slot}_tolk_nodig", "")))
                 )
-            ).inserted_primary_key[0]
-            students += 1
-            for slot in GUARDIAN_SLOTS:
-                naam = row.get(f"{slot}_naam", "")
-                if not naam:
-                    continue
-                key = (naam, row.get(f"{slot}_email", ""), row.get(f"{slot}_telefoon", ""))
-                if key not in guardians:
-                    guardians[key] = conn.execute(
-                        insert(T.guardian).values(
-                            school_id=school_id,
-                            naam=naam,
-                            email=key[1],
-                            telefoon=key[2],
-                            taal=row.get(f"{slot}_taal") or "Nederlands",
-                            tolk_nodig=_yes(row.get(f"{slot}_tolk_nodig", "")),
-                            author_id=actor.id,
-                        )
-                    ).inserted_primary_key[0]
-                conn.execute(
-                    insert(T.student_guardian).values(
-                        student_id=student_id,
-                        guardian_id=guardians[key],
-                        relatie=row.get(f"{slot}_relatie") or "ouder",
-                        apart_informeren=_yes(row.get("apart_informeren", "")),
-                    )
-                )
+            links[(student_id, guardians[key])] = (
+                row.get(f"{slot}_relatie") or "ouder",
+                _yes(row.get("apart_informeren", "")),
+            )
+    guardian_ids = new_ids(conn, T.guardian, len(new))
+    executemany(
+        conn,
+        insert(T.student).values(school_id=school_id, author_id=actor.id),
+        [
+            (
+                sid,
+                row["leerlingnummer"],
+                row["roepnaam"],
+                row["tussenvoegsel"],
+                row["achternaam"],
+                klassen[row["klas"]],
+            )
+            for sid, row in zip(student_ids, rows, strict=True)
+        ],
+        ("id", "leerlingnummer", "roepnaam", "tussenvoegsel", "achternaam", "klas_id"),
+    )
+    executemany(
+        conn,
+        insert(T.guardian).values(school_id=school_id, author_id=actor.id),
+        [(gid, *values) for gid, values in zip(guardian_ids, new, strict=True)],
+        ("id", "naam", "email", "telefoon", "taal", "tolk_nodig"),
+    )
+    executemany(
+        conn,
+        insert(T.student_guardian),
+        [(sid, guardian_ids[number], *link) for (sid, number), link in links.items()],
+        ("student_id", "guardian_id", "relatie", "apart_informeren"),
+    )
+    students = len(rows)
     return DemoLoaded(
         school=school["school"], klassen=len(klassen), students=students, guardians=len(guardians)
     )

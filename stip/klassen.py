@@ -17,7 +17,7 @@ from stip import timefmt
 from stip.schools import Actor, find_student
 from stip.store import tables as T
 from stip.store import update_versioned
-from stip.store.bulk import executemany
+from stip.store.bulk import executemany, new_ids
 from stip.validation import EMAIL, check_text, check_texts  # one rule per input, import and form alike
 
 KANALEN = ("gesprek op school", "telefoon", "video", "mail", "app", "huisbezoek")
@@ -410,20 +410,6 @@ def _match_guardian(prepared, student, guardian, apart, current, by_name_email) 
         current.append((guardian_id, naam))
 
 
-def _new_ids(conn: Connection, table, count: int) -> list[int]:
-    """Ids for `count` new rows of `table` in one statement, so the rows go in one executemany and can be
-    linked before they exist. SQLite: after the highest id, which is safe because the write transaction
-    (`BEGIN IMMEDIATE`) keeps every other writer out until it ends. PostgreSQL: from the id sequence."""
-    if count == 0:
-        return []
-    if conn.dialect.name == "sqlite":
-        start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
-        return list(range(start, start + count))
-    sequence = func.pg_get_serial_sequence(table.name, "id")
-    series = func.generate_series(1, count).table_valued("n")
-    return list(conn.execute(select(func.nextval(sequence)).select_from(series)).scalars())
-
-
 def apply_import(conn: Connection, actor: Actor, plan, today: date | None = None) -> ImportResult:
     """Store a class list: all or nothing, one executemany per table, on a write transaction.
 
@@ -445,7 +431,7 @@ def apply_import(conn: Connection, actor: Actor, plan, today: date | None = None
 
 def _write_import(conn: Connection, actor: Actor, prepared: PreparedImport, today: date) -> None:
     school, author = actor.school_id, actor.id
-    staff_ids = _new_ids(conn, T.staff_member, len(prepared.new_staff))
+    staff_ids = new_ids(conn, T.staff_member, len(prepared.new_staff))
     if staff_ids:
         executemany(
             conn,
@@ -459,7 +445,7 @@ def _write_import(conn: Connection, actor: Actor, prepared: PreparedImport, toda
     def staff(ref: int | None) -> int | None:
         return staff_ids[-ref - 1] if ref is not None and ref < 0 else ref
 
-    klas_ids = _new_ids(conn, T.klas, len(prepared.new_klassen))
+    klas_ids = new_ids(conn, T.klas, len(prepared.new_klassen))
     if klas_ids:
         executemany(
             conn,
@@ -488,7 +474,7 @@ def _write_import(conn: Connection, actor: Actor, prepared: PreparedImport, toda
     def klas(ref: int) -> int:
         return klas_ids[-ref - 1] if ref < 0 else ref
 
-    student_ids = _new_ids(conn, T.student, len(prepared.new_students))
+    student_ids = new_ids(conn, T.student, len(prepared.new_students))
     if student_ids:
         executemany(
             conn,
@@ -533,7 +519,7 @@ def _write_import(conn: Connection, actor: Actor, prepared: PreparedImport, toda
     def student(ref: int) -> int:
         return student_ids[-ref - 1] if ref < 0 else ref
 
-    guardian_ids = _new_ids(conn, T.guardian, len(prepared.new_guardians))
+    guardian_ids = new_ids(conn, T.guardian, len(prepared.new_guardians))
     if guardian_ids:
         executemany(
             conn,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from stip import klassen, timefmt
@@ -238,7 +238,10 @@ def auto_assign(conn: Connection, actor: Actor, klas_id: int):
     """Place every unplanned student of the class in a free slot; siblings back to back where possible.
 
     Siblings (in any class) who already have a slot are fixed, so the talk goes right before or after
-    theirs. Returns the `planning.Assignment` of the students of this class that were placed.
+    theirs. Returns the `planning.Assignment` of the students of this class that were placed. A fixed
+    number of statements, whatever the size of the class: its slots, students, their siblings and the
+    siblings' slots are read in one query each, the placements stored with one executemany per kind
+    of write (a new conversation, or one that gets its slot).
     """
     from stip import planning
 
@@ -248,35 +251,89 @@ def auto_assign(conn: Connection, actor: Actor, klas_id: int):
     own = slots(conn, actor, klas_id)
     slot_ids = {as_slot(row): row["id"] for row in own if row["student_id"] is None}
     planned = {row["student_id"] for row in own if row["student_id"]}
+    unplanned = [s["id"] for s in klassen.class_students(conn, actor, klas_id) if s["id"] not in planned]
+    siblings = klassen.siblings_of(conn, actor, unplanned)
+    sibling_slots = _planned_slots(
+        conn, actor, sorted({o["id"] for group in siblings.values() for o in group})
+    )
     families: list[planning.Family] = []
     fixed: dict[int, planning.Slot] = {}
-    for student in klassen.class_students(conn, actor, klas_id):
-        if student["id"] in planned:
-            continue
-        sibling_ids = frozenset(o["id"] for o in klassen.siblings(conn, actor, student["id"]))
-        families.append(planning.Family(student["id"], None, sibling_ids))
+    for student_id in unplanned:
+        sibling_ids = frozenset(o["id"] for o in siblings[student_id])
+        families.append(planning.Family(student_id, None, sibling_ids))
         for sibling in sibling_ids - fixed.keys():
-            row = (
-                conn.execute(
-                    select(T.slot)
-                    .join(T.conversation, T.conversation.c.slot_id == T.slot.c.id)
-                    .where(
-                        T.conversation.c.student_id == sibling,
-                        T.conversation.c.kind == KIND,
-                        T.conversation.c.school_year_id == _year(conn, actor),
-                    )
-                )
-                .mappings()
-                .first()
-            )
+            row = sibling_slots.get(sibling)
             if row is not None:
                 fixed[sibling] = as_slot(row)
-                families.append(planning.Family(sibling, row["mentor_id"], frozenset({student["id"]})))
+                families.append(planning.Family(sibling, row["mentor_id"], frozenset({student_id})))
     result = planning.assign(families, [*slot_ids, *fixed.values()], fixed)
     result.placed = {s: slot for s, slot in result.placed.items() if s not in fixed}  # not the anchors
-    for student_id, slot in result.placed.items():
-        assign_slot(conn, actor, student_id, slot_ids[slot])
+    _store_slots(conn, actor, {student_id: slot_ids[slot] for student_id, slot in result.placed.items()})
     return result
+
+
+def _planned_slots(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, Any]:
+    """The slot (as a row) of this school year's startgesprek of each student that has one."""
+    if not student_ids:
+        return {}
+    rows = (
+        conn.execute(
+            select(T.conversation.c.student_id, T.slot)
+            .join(T.slot, T.slot.c.id == T.conversation.c.slot_id)
+            .where(
+                T.conversation.c.student_id.in_(student_ids),
+                T.conversation.c.kind == KIND,
+                T.conversation.c.school_year_id == _year(conn, actor),
+            )
+            .order_by(T.conversation.c.id.desc())  # the first conversation counts, as in `_conversation`
+        )
+        .mappings()
+        .all()
+    )
+    return {row["student_id"]: row for row in rows}
+
+
+def _store_slots(conn: Connection, actor: Actor, placed: dict[int, int]) -> None:
+    """Plan each student (key) in a slot (value) of the actor's school: one executemany for the students
+    who have this year's conversation already, one for those who get it now."""
+    if not placed:
+        return
+    year = _year(conn, actor)
+    existing = dict(
+        conn.execute(
+            select(T.conversation.c.student_id, T.conversation.c.id)
+            .where(
+                T.conversation.c.student_id.in_(list(placed)),
+                T.conversation.c.kind == KIND,
+                T.conversation.c.school_year_id == year,
+            )
+            .order_by(T.conversation.c.id.desc())  # the first conversation counts, as in `_conversation`
+        ).all()
+    )
+    updates = [{"conversation": existing[s], "new_slot": slot} for s, slot in placed.items() if s in existing]
+    new = [
+        {"student_id": s, "slot_id": slot, "school_id": actor.school_id, "school_year_id": year}
+        for s, slot in placed.items()
+        if s not in existing
+    ]
+    try:
+        with conn.begin_nested():
+            if updates:
+                conn.execute(
+                    update(T.conversation)
+                    .where(T.conversation.c.id == bindparam("conversation"))
+                    .values(
+                        slot_id=bindparam("new_slot"),
+                        version=T.conversation.c.version + 1,
+                        updated_at=func.now(),
+                        author_id=actor.id,
+                    ),
+                    updates,
+                )
+            if new:
+                conn.execute(insert(T.conversation).values(kind=KIND, author_id=actor.id), new)
+    except IntegrityError:
+        raise StartgesprekError("startgesprek.slot_taken") from None
 
 
 # -- invitations ---------------------------------------------------------------------------------------------
@@ -624,6 +681,39 @@ def family_data(conn: Connection, actor: Actor, student_ids: list[int]) -> list[
             }
         )
     return result
+
+
+def calendar_events(conn: Connection, actor: Actor, klas_id: int) -> list:
+    """The planned talks of a class as `agenda.CalendarEvent`s, in time order, for the .ics export: the
+    class's slots and the families in them in a fixed number of queries, whatever the class size."""
+    from stip import agenda
+    from stip.i18n import t
+
+    rows = [r for r in slots(conn, actor, klas_id) if r["student_id"]]
+    families = {f["id"]: f for f in family_data(conn, actor, [r["student_id"] for r in rows])}
+    events = []
+    for row in rows:
+        family = families[row["student_id"]]
+        ouders = ", ".join(
+            g["naam"] + (f" ({t('startgesprek.tolk_badge')})" if g["tolk_nodig"] else "")
+            for g in family["guardians"]
+        )
+        events.append(
+            agenda.CalendarEvent(
+                uid=f"stip-slot-{row['id']}@stip",
+                start=row["starts_at"],
+                end=row["ends_at"],
+                summary=t("startgesprek.ics_summary", naam=family["naam"], klas=family["klas"]),
+                description=t(
+                    "startgesprek.ics_description",
+                    naam=family["naam"],
+                    klas=family["klas"],
+                    ouders=ouders or "—",
+                ),
+                location=row["location"],
+            )
+        )
+    return events
 
 
 def states(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, dict[str, Any]]:

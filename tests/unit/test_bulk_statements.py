@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, time
 
 import pytest
 from hypothesis import given, settings
@@ -256,3 +256,149 @@ def test_the_fast_check_of_a_row_equals_the_full_check(rows):
     finally:
         imports._FastRows.row = original
     assert (fast.students, fast.errors, fast.warnings) == (full.students, full.errors, full.warnings)
+
+
+# -- automatic placement and the class calendar --------------------------------------------------------
+
+DAY = date(2031, 9, 9)
+
+
+def class_with_siblings(actor, size: int) -> tuple[int, dict[int, int]]:
+    """Class "P" of `size` students; every fifth has a brother or sister in class "S" (the same parents)
+    who is planned already; the first two of P are planned by hand. Slots for P: two more than needed.
+    Returns the id of P and the students of P planned by hand (student -> slot)."""
+    from stip import planning, startgesprek
+
+    header = "leerlingnummer;roepnaam;achternaam;klas;mentor;ouder1_naam;ouder1_email;ouder1_tolk_nodig\n"
+    lines = []
+    for i in range(size):
+        lines.append(
+            f"{1000 + i};Kind{i};Familie{i};P;Mentor P;Ouder {i};ouder{i}@example.org;{'ja' if i % 3 else ''}"
+        )
+        if i % 5 == 0:
+            lines.append(f"{5000 + i};Broer{i};Familie{i};S;Mentor S;Ouder {i};ouder{i}@example.org;")
+    import_counted(actor, (header + "\n".join(lines) + "\n").encode())
+    with store.write() as conn:
+        ids = dict(conn.execute(select(T.klas.c.name, T.klas.c.id)).all())
+        start = planning.make_slots(DAY, time(8), time(23), 10)
+        startgesprek.add_slots(conn, actor, ids["P"], start[: size + 2])
+        startgesprek.add_slots(conn, actor, ids["S"], planning.make_slots(DAY, time(6), time(8), 10))
+        s_students = [s["id"] for s in klassen.class_students(conn, actor, ids["S"])]
+        for student, slot in zip(s_students, startgesprek.slots(conn, actor, ids["S"]), strict=False):
+            startgesprek.assign_slot(conn, actor, student, slot["id"])
+        by_hand = [s["id"] for s in klassen.class_students(conn, actor, ids["P"])][:2]
+        p_slots = startgesprek.slots(conn, actor, ids["P"])
+        by_hand = {student: slot["id"] for student, slot in zip(by_hand, p_slots[-2:], strict=True)}
+        for student, slot in by_hand.items():
+            startgesprek.assign_slot(conn, actor, student, slot)
+    return ids["P"], by_hand
+
+
+def test_auto_assign_statements_do_not_grow_with_the_class(fresh_school):
+    from stip import startgesprek
+
+    found = {}
+    for size in (10, 50):
+        actor = fresh_school(f"planning{size}")
+        klas_id, by_hand = class_with_siblings(actor, size)
+        with counted() as statements, store.write() as conn:
+            result = startgesprek.auto_assign(conn, actor, klas_id)
+        found[size] = len(statements)
+        assert len(result.placed) == size - 2 and result.unplaced == []
+        assert result.siblings_adjacent + result.siblings_apart == size // 5 - 1  # Kind0 was planned by hand
+        with store.read() as conn:
+            booked = {r["student_id"]: r for r in startgesprek.slots(conn, actor, klas_id) if r["student_id"]}
+            students = [s["id"] for s in klassen.class_students(conn, actor, klas_id)]
+        assert sorted(booked) == sorted(students)  # everyone of P has a slot now, one family per slot
+        assert all(booked[s]["starts_at"].date() == DAY for s in students)
+        assert all(booked[s]["id"] == result_slot for s, result_slot in _slot_ids(result, booked).items())
+        assert {s: booked[s]["id"] for s in by_hand} == by_hand  # planned by hand: kept
+    assert found[10] == found[50], found
+
+
+def _slot_ids(result, booked) -> dict[int, int]:
+    """The slot id each placed student got, according to what is stored for that time."""
+    by_time = {(row["starts_at"], row["ends_at"]): row["id"] for row in booked.values()}
+    return {student: by_time[(slot.start, slot.end)] for student, slot in result.placed.items()}
+
+
+def test_ics_data_of_a_class_takes_the_same_statements_whatever_its_size(fresh_school):
+    from stip import startgesprek
+
+    found = {}
+    for size in (10, 50):
+        actor = fresh_school(f"calendar{size}")
+        klas_id, _ = class_with_siblings(actor, size)
+        with store.write() as conn:
+            startgesprek.auto_assign(conn, actor, klas_id)
+        with counted() as statements, store.read() as conn:
+            events = startgesprek.calendar_events(conn, actor, klas_id)
+        found[size] = len(statements)
+        assert len(events) == size and len({e.uid for e in events}) == size
+        assert [e.start for e in events] == sorted(e.start for e in events)
+        first = next(e for e in events if "Kind1 Familie1" in e.summary)
+        assert first.summary == "Startgesprek Kind1 Familie1 (P)"
+        assert "Ouder 1" in first.description and "tolk" in first.description
+    assert found[10] == found[50], found
+
+
+# -- the demo school ----------------------------------------------------------------------------------
+
+
+def demo_folder(tmp_path, rows: int):
+    """The Voorbeeldschool's staff and classes with `rows` made-up students (two guardians for most)."""
+    import csv
+    import shutil
+
+    from stip import demo
+
+    folder = tmp_path / f"voorbeelden{rows}"
+    folder.mkdir()
+    shutil.copy(demo.VOORBEELDEN / "voorbeeldschool.yaml", folder)
+    with (demo.VOORBEELDEN / "leerlingen.csv").open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    with (folder / "leerlingen.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        for i in range(rows):
+            family = i - 1 if i % 4 == 3 else i  # every fourth a brother or sister of the one before
+            row = dict.fromkeys(header, "")
+            row.update(
+                leerlingnummer=str(900 + i),
+                roepnaam=f"Kind{i}",
+                achternaam=f"Familie{family}",
+                klas="1A" if i % 2 else "2B",
+                ouder1_naam=f"Ouder {family}",
+                ouder1_email=f"ouder{family}@example.org",
+                ouder1_tolk_nodig="ja" if family % 5 == 0 else "nee",
+                apart_informeren="nee",
+            )
+            if family % 3:
+                row.update(ouder2_naam=f"Tweede {family}", ouder2_relatie="vader", ouder2_taal="Pools")
+            writer.writerow(row)
+    return folder
+
+
+def test_loading_the_demo_takes_the_same_statements_whatever_its_size(fresh_school, tmp_path):
+    from stip import demo
+
+    found = {}
+    for rows in (10, 50):
+        actor = fresh_school(f"demo{rows}")
+        with counted() as statements, store.write() as conn:
+            loaded = demo.load_demo(conn, actor, demo_folder(tmp_path, rows))
+        found[rows] = len(statements)
+        families = [i for i in range(rows) if i % 4 != 3]
+        second = [f for f in families if f % 3]
+        assert (loaded.students, loaded.klassen, loaded.guardians) == (rows, 2, len(families) + len(second))
+        stored = counts()
+        assert (stored["students"], stored["guardians"]) == (rows, len(families) + len(second))
+        assert stored["student_guardians"] == sum(1 + bool((i - (i % 4 == 3)) % 3) for i in range(rows))
+        with store.read() as conn:
+            fifth = klassen.get_student(conn, actor, student_id(conn, "904"))
+        assert (fifth["roepnaam"], fifth["klas"]) == ("Kind4", "2B")
+        assert [(g["naam"], g["taal"], g["relatie"], g["tolk_nodig"]) for g in fifth["guardians"]] == [
+            ("Ouder 4", "Nederlands", "ouder", False),
+            ("Tweede 4", "Pools", "vader", False),
+        ]
+    assert found[10] == found[50], found
