@@ -12,7 +12,7 @@ from stip import content, gouden_mail, klassen, startgesprek, store, timefmt
 from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
 from widgets.components.clipboard import CopyButton
-from widgets.components.download import DownloadLink
+from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled
 from widgets.components.lazy_tabs import LazyAccordion
 from widgets.components.safe import safe_html
@@ -207,14 +207,12 @@ class GoudenMailScreen(Screen):
         self.separate = w.HTML()
         self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="300px"))
         self.copy = CopyButton(t("startgesprek.copy"), t("startgesprek.copied"))
-        self.download = DownloadLink()
-        eml = w.Button(description=t("startgesprek.download_eml"), icon="envelope")
+        eml = DownloadButton(t("startgesprek.download_eml"), self._eml, savebar=self.savebar, icon="envelope")
         ready = w.Button(description=t("gouden_mail.mark_klaar"), icon="check")
         sent = w.Button(
             description=t("gouden_mail.mark_verstuurd"), icon="paper-plane", button_style="success"
         )
         self.sent_button = sent
-        eml.on_click(self._on_eml)
         ready.on_click(lambda b: self._on_status(b, "klaar"))
         sent.on_click(lambda b: self._on_status(b, "verstuurd"))
         undo = w.Button(description=t("gouden_mail.undo_sent"), icon="undo")
@@ -228,7 +226,7 @@ class GoudenMailScreen(Screen):
             w.HTML(safe_html("<h4>{t}</h4>", t=t("gouden_mail.preview"))),
             self.separate,
             self.preview,
-            w.HBox([self.copy, eml, self.download], layout=w.Layout(align_items="center")),
+            w.HBox([self.copy, eml], layout=w.Layout(align_items="center")),
             self.state,
             w.HBox([ready, sent, undo]),
         )
@@ -296,10 +294,10 @@ class GoudenMailScreen(Screen):
             "<p>{a} <strong>{b}</strong></p>", a=t("gouden_mail.col_state") + ":", b=state
         )
 
-    @handled
-    def _on_eml(self, button) -> None:
+    def _eml(self) -> DownloadFile:
         from stip import invitations
 
+        self.form.flush()  # the last second of typing belongs in the draft too
         mails = self._mails()
         sender = self.family["mentor_email"]
         if len(mails) == 1:
@@ -309,7 +307,7 @@ class GoudenMailScreen(Screen):
             name = f"gouden-mail-{self.family['roepnaam']}.zip"
             items = [(f"{self.family['roepnaam']}-{m['names']}", m) for m in mails]
             data, mime = invitations.class_zip(items, sender), "application/zip"
-        self.download.offer(data, name, mime, t("klassen.download", filename=name))
+        return DownloadFile(data, name, mime)
 
     @handled
     def _on_status(self, button, status: str) -> None:

@@ -12,7 +12,7 @@ import ipywidgets as w
 from stip import klassen, schools, startgesprek, store
 from stip.i18n import t
 from stip.timefmt import format_date
-from widgets.components.download import DownloadLink
+from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled
 from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.safe import safe, safe_html
@@ -109,15 +109,14 @@ class ClassPanel(w.VBox):
         )
         self.summary = w.HTML()
         self.table = w.HTML()
-        self.csv_button = w.Button(description=t("klassen.export_csv"), icon="download")
-        self.xlsx_button = w.Button(description=t("klassen.export_xlsx"), icon="download")
-        self.download = DownloadLink()
-        self.csv_button.on_click(self._on_export_csv)
-        self.xlsx_button.on_click(self._on_export_xlsx)
-        self.empty = w.HTML(safe_html('<p class="stip-muted">{text}</p>', text=t("klassen.no_classes")))
-        exports = w.HBox(
-            [self.csv_button, self.xlsx_button, self.download], layout=w.Layout(align_items="center")
+        self.csv_button = DownloadButton(
+            t("klassen.export_csv"), lambda: self._export("csv"), savebar=self.savebar
         )
+        self.xlsx_button = DownloadButton(
+            t("klassen.export_xlsx"), lambda: self._export("xlsx"), savebar=self.savebar
+        )
+        self.empty = w.HTML(safe_html('<p class="stip-muted">{text}</p>', text=t("klassen.no_classes")))
+        exports = w.HBox([self.csv_button, self.xlsx_button], layout=w.Layout(align_items="center"))
         note = w.HTML(safe_html('<p class="stip-muted"><small>{text}</small></p>', text=t("export.csv_note")))
         self.children = (self.empty, self.klas, self.summary, self.table, exports, note, self.savebar)
         self.names: dict[int, str] = {}
@@ -138,7 +137,6 @@ class ClassPanel(w.VBox):
 
     @handled
     def _on_klas(self, change) -> None:
-        self.download.clear()
         self._show()
 
     @handled
@@ -164,7 +162,7 @@ class ClassPanel(w.VBox):
         )
         self.table.value = class_table(students, talks, contacts)
 
-    def _export(self, kind: str) -> None:
+    def _export(self, kind: str) -> DownloadFile:
         from stip import exports
 
         with store.read() as conn:
@@ -177,16 +175,7 @@ class ClassPanel(w.VBox):
                 exports.to_xlsx(headers, rows),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-        filename = f"klas-{name}.{kind}"
-        self.download.offer(data, filename, mime, t("klassen.download", filename=filename))
-
-    @handled
-    def _on_export_csv(self, button) -> None:
-        self._export("csv")
-
-    @handled
-    def _on_export_xlsx(self, button) -> None:
-        self._export("xlsx")
+        return DownloadFile(data, f"klas-{name}.{kind}", mime)
 
 
 class KlassenScreen(Screen):

@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from stip import schools, store, timefmt
 from stip.i18n import t
-from widgets.components.download import DownloadLink
+from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled
 from widgets.components.safe import safe, safe_html
 from widgets.components.savebar import SaveBar
@@ -37,9 +37,9 @@ class PrivacyPanel(w.VBox):
         )
         self.clean_button.on_click(self._on_ask_clean)
         self.confirm = w.HBox()
-        self.pseudo_button = w.Button(description=t("klassen.pseudonymised_export"), icon="download")
-        self.pseudo_button.on_click(self._on_pseudonymised)
-        self.download = DownloadLink()
+        self.pseudo_button = DownloadButton(
+            t("klassen.pseudonymised_export"), self._pseudonymised, savebar=self.savebar
+        )
         intro = w.HTML(
             safe_html(
                 "<h3>{title}</h3><p>{text}</p>",
@@ -62,7 +62,7 @@ class PrivacyPanel(w.VBox):
             self.confirm,
             self.savebar,
             pseudo,
-            w.HBox([self.pseudo_button, self.download]),
+            w.HBox([self.pseudo_button]),
         )
         self._show_candidates()
 
@@ -118,17 +118,11 @@ class PrivacyPanel(w.VBox):
         self.savebar.info(t("klassen.retention_removed", count=len(removed)))
         self._show_candidates()
 
-    @handled
-    def _on_pseudonymised(self, button) -> None:
+    def _pseudonymised(self) -> DownloadFile:
         from stip import exports, privacy
 
         with store.write() as conn:
             rows = privacy.pseudonymised_export(conn, self.actor)
         headers = list(rows[0]) if rows else ["pseudonym"]
         data = exports.to_csv(headers, [[row[h] for h in headers] for row in rows])
-        self.download.offer(
-            data,
-            "leerlingen-pseudoniem.csv",
-            "text/csv",
-            t("klassen.download", filename="leerlingen-pseudoniem.csv"),
-        )
+        return DownloadFile(data, "leerlingen-pseudoniem.csv", "text/csv")

@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from stip import klassen, startgesprek, store, timefmt
 from stip.i18n import t
-from widgets.components.download import DownloadLink
+from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled
 from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.safe import safe_html
@@ -82,9 +82,7 @@ class PlanPanel(w.VBox):
         add.on_click(self._on_add)
         self.auto = w.Button(description=t("startgesprek.auto_assign"), icon="magic")
         self.auto.on_click(self._on_auto)
-        self.ics = w.Button(description=t("startgesprek.ics"), icon="calendar")
-        self.ics.on_click(self._on_ics)
-        self.download = DownloadLink()
+        self.ics = DownloadButton(t("startgesprek.ics"), self._ics, savebar=self.savebar, icon="calendar")
         self.table = w.VBox()
         self._rows: dict[int, w.HBox] = {}  # slot id → its row, kept between refreshes
         self._quiet = False
@@ -111,7 +109,7 @@ class PlanPanel(w.VBox):
             form,
             self.savebar,
             self.summary,
-            w.HBox([self.auto, self.ics, self.download]),
+            w.HBox([self.auto, self.ics]),
             self.confirm,
             self.table,
         )
@@ -120,7 +118,6 @@ class PlanPanel(w.VBox):
         """Read the class's slots and families (a fixed number of queries, whatever the class or school
         size) and update the rows in place: a row's widgets are made once per slot and kept."""
         klas_id = self.screen.klas_id
-        self.download.clear()
         if klas_id is None:
             self._rows.clear()
             self.table.children = ()
@@ -283,8 +280,7 @@ class PlanPanel(w.VBox):
             )
         )
 
-    @handled
-    def _on_ics(self, button) -> None:
+    def _ics(self) -> DownloadFile:
         from stip import agenda
 
         with store.read() as conn:
@@ -317,12 +313,10 @@ class PlanPanel(w.VBox):
                     location=row["location"],
                 )
             )
-        name = f"startgesprekken-{self.screen.klas_name}.ics"
-        self.download.offer(
+        return DownloadFile(
             agenda.to_ics(events, t("startgesprek.ics_calendar", klas=self.screen.klas_name)),
-            name,
+            f"startgesprekken-{self.screen.klas_name}.ics",
             "text/calendar",
-            t("klassen.download", filename=name),
         )
 
 

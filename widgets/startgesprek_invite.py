@@ -9,7 +9,7 @@ from stip import invitations, startgesprek, store, texts
 from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
 from widgets.components.clipboard import CopyButton
-from widgets.components.download import DownloadLink
+from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
@@ -65,18 +65,15 @@ class InvitePanel(w.VBox):
         self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="260px"))
         self.copy = CopyButton(t("startgesprek.copy"), t("startgesprek.copied"))
         self.class_copy = CopyButton(t("startgesprek.class_copy"), t("startgesprek.copied"))
-        self.download = DownloadLink()
-        txt = w.Button(description=t("startgesprek.download_txt"), icon="download")
-        eml = w.Button(description=t("startgesprek.download_eml"), icon="envelope")
+        txt = DownloadButton(t("startgesprek.download_txt"), self._txt, savebar=self.savebar)
+        eml = DownloadButton(t("startgesprek.download_eml"), self._eml, savebar=self.savebar, icon="envelope")
         invited = w.Button(description=t("startgesprek.mark_invited"), icon="check")
-        class_txt = w.Button(description=t("startgesprek.class_txt"), icon="download")
-        class_zip = w.Button(description=t("startgesprek.class_eml"), icon="file-archive-o")
+        class_txt = DownloadButton(t("startgesprek.class_txt"), self._class_txt_file, savebar=self.savebar)
+        class_zip = DownloadButton(
+            t("startgesprek.class_eml"), self._class_zip, savebar=self.savebar, icon="file-archive-o"
+        )
         class_invited = w.Button(description=t("startgesprek.class_invited"), icon="check-square-o")
-        txt.on_click(self._on_txt)
-        eml.on_click(self._on_eml)
         invited.on_click(self._on_invited)
-        class_txt.on_click(self._on_class_txt)
-        class_zip.on_click(self._on_class_zip)
         class_invited.on_click(self._on_class_invited)
         self.children = (
             w.HTML(
@@ -105,7 +102,6 @@ class InvitePanel(w.VBox):
                 [self.class_copy, class_txt, class_zip, class_invited], layout=w.Layout(flex_flow="row wrap")
             ),
             self.class_status,
-            self.download,
         )
 
     def refresh(self) -> None:
@@ -221,34 +217,30 @@ class InvitePanel(w.VBox):
         self._update_class_copy()
         self.savebar.info(t("startgesprek.template_restored"))
 
-    def _offer(self, data: bytes, name: str, mime: str) -> None:
-        self.download.offer(data, name, mime, t("klassen.download", filename=name))
-
-    @handled
-    def _on_txt(self, button) -> None:
+    def _txt(self) -> DownloadFile:
         family = self._families([self.family.value])[0]
-        self._offer(self.preview.value.encode("utf-8"), f"uitnodiging-{family['roepnaam']}.txt", "text/plain")
+        return DownloadFile(
+            self.preview.value.encode("utf-8"), f"uitnodiging-{family['roepnaam']}.txt", "text/plain"
+        )
 
-    @handled
-    def _on_eml(self, button) -> None:
+    def _eml(self) -> DownloadFile | None:
         if self.family.value not in self.planned:  # an invitation needs a time
-            self._on_invited(button)
-            return
+            self._on_invited(None)
+            return None
         family = self._families([self.family.value])[0]
         rendered = self._render(family)
         if len(rendered) == 1:
-            self._offer(
+            return DownloadFile(
                 invitations.as_eml(rendered[0], family["mentor_email"]),
                 f"uitnodiging-{family['roepnaam']}.eml",
                 "message/rfc822",
             )
-        else:
-            items = [(f"{family['roepnaam']}-{r['names']}", r) for r in rendered]
-            self._offer(
-                invitations.class_zip(items, family["mentor_email"]),
-                f"uitnodigingen-{family['roepnaam']}.zip",
-                "application/zip",
-            )
+        items = [(f"{family['roepnaam']}-{r['names']}", r) for r in rendered]
+        return DownloadFile(
+            invitations.class_zip(items, family["mentor_email"]),
+            f"uitnodigingen-{family['roepnaam']}.zip",
+            "application/zip",
+        )
 
     def _class(self) -> list[dict]:
         """The families of the class that have a time: only they can be invited."""
@@ -269,21 +261,19 @@ class InvitePanel(w.VBox):
     def _class_text(self) -> str:
         return "\n\n=====\n\n".join(invitations.as_text(i) for f in self._class() for i in self._render(f))
 
-    @handled
-    def _on_class_txt(self, button) -> None:
+    def _class_txt_file(self) -> DownloadFile:
         parts = [self._class_text()]
-        self._offer(
+        return DownloadFile(
             "\n\n=====\n\n".join(parts).encode("utf-8"),
             f"uitnodigingen-{self.screen.klas_name}.txt",
             "text/plain",
         )
 
-    @handled
-    def _on_class_zip(self, button) -> None:
+    def _class_zip(self) -> DownloadFile:
         families = self._class()
         items = [(f["naam"], i) for f in families for i in self._render(f)]
         sender = families[0]["mentor_email"] if families else ""
-        self._offer(
+        return DownloadFile(
             invitations.class_zip(items, sender),
             f"uitnodigingen-{self.screen.klas_name}.zip",
             "application/zip",

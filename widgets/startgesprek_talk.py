@@ -8,7 +8,7 @@ import ipywidgets as w
 from stip import startgesprek, store
 from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
-from widgets.components.download import DownloadLink
+from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled
 from widgets.components.printing import PrintFrame
 from widgets.components.safe import safe_html
@@ -102,16 +102,17 @@ class TalkPanel(w.VBox):
         self.student = w.Dropdown(description=t("startgesprek.student"), options=[], style=STYLE, layout=WIDE)
         self.student.observe(self._on_student, names="value")
         self.sheet_html = w.Button(description=t("startgesprek.sheet_html"), icon="print")
-        self.sheet_pdf = w.Button(description=t("startgesprek.sheet_pdf"), icon="file-pdf-o")
-        self.class_pdf = w.Button(description=t("startgesprek.class_pdf"), icon="files-o")
+        self.sheet_pdf = DownloadButton(
+            t("startgesprek.sheet_pdf"), self._sheet_pdf, savebar=self.savebar, icon="file-pdf-o"
+        )
+        self.class_pdf = DownloadButton(
+            t("startgesprek.class_pdf"), self._class_pdf, savebar=self.savebar, icon="files-o"
+        )
         self.sheet_html.on_click(self._on_sheet_html)
-        self.sheet_pdf.on_click(self._on_sheet_pdf)
-        self.class_pdf.on_click(self._on_class_pdf)
-        self.download = DownloadLink()
         self.printer = PrintFrame()
         self.body = w.VBox()
         sheets = w.HBox(
-            [self.sheet_html, self.sheet_pdf, self.class_pdf, self.download, self.printer],
+            [self.sheet_html, self.sheet_pdf, self.class_pdf, self.printer],
             layout=w.Layout(align_items="center", flex_flow="row wrap"),
         )
         self.children = (self.student, sheets, self.savebar, self.body)
@@ -119,7 +120,6 @@ class TalkPanel(w.VBox):
     def refresh(self) -> None:
         from stip import klassen
 
-        self.download.clear()
         if self.screen.klas_id is None:
             self.student.options = []
             self.body.children = ()
@@ -354,28 +354,22 @@ class TalkPanel(w.VBox):
             sheets.sheets_html([family]), t("startgesprek.sheet_print_title", naam=family["naam"])
         )
 
-    @handled
-    def _on_sheet_pdf(self, button) -> None:
+    def _sheet_pdf(self) -> DownloadFile:
         from stip import sheets
 
         family = self._families([self.student_id])[0]
-        name = f"gespreksblad-{family['roepnaam']}.pdf"
-        self.download.offer(
+        return DownloadFile(
             sheets.to_pdf(sheets.sheets_html([family])),
-            name,
+            f"gespreksblad-{family['roepnaam']}.pdf",
             "application/pdf",
-            t("klassen.download", filename=name),
         )
 
-    @handled
-    def _on_class_pdf(self, button) -> None:
+    def _class_pdf(self) -> DownloadFile:
         from stip import sheets
 
         families = self._families([value for _label, value in self.student.options])
-        name = f"gespreksbladen-{self.screen.klas_name}.pdf"
-        self.download.offer(
+        return DownloadFile(
             sheets.to_pdf(sheets.sheets_html(families)),
-            name,
+            f"gespreksbladen-{self.screen.klas_name}.pdf",
             "application/pdf",
-            t("klassen.download", filename=name),
         )

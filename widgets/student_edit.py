@@ -13,7 +13,7 @@ import ipywidgets as w
 from stip import klassen, schools, store
 from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
-from widgets.components.download import DownloadLink
+from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
@@ -278,9 +278,12 @@ class StudentPanel(w.VBox):
     # -- privacy -----------------------------------------------------------------------------------------
     def _privacy_actions(self, student: dict) -> w.VBox:
         name = klassen.full_name(student["roepnaam"], student["tussenvoegsel"], student["achternaam"])
-        self.inzage_link = DownloadLink()
-        html_button = w.Button(description=t("klassen.inzage_html"), icon="file")
-        json_button = w.Button(description=t("klassen.inzage_json"), icon="file")
+        html_button = DownloadButton(
+            t("klassen.inzage_html"), self._inzage_html, savebar=self.savebar, icon="file"
+        )
+        json_button = DownloadButton(
+            t("klassen.inzage_json"), self._inzage_json, savebar=self.savebar, icon="file"
+        )
         left_button = w.Button(description=t("klassen.mark_left"), icon="sign-out")
         delete_button = w.Button(description=t("klassen.delete"), icon="trash", button_style="danger")
         self.confirm = w.HBox()
@@ -293,8 +296,6 @@ class StudentPanel(w.VBox):
             style={"description_width": "initial"},
             layout=w.Layout(width="460px"),
         )
-        html_button.on_click(self._on_inzage_html)
-        json_button.on_click(self._on_inzage_json)
         left_button.on_click(self._on_mark_left)
         delete_button.on_click(lambda b: self._ask_delete(b, name))
         title = w.HTML(
@@ -308,7 +309,7 @@ class StudentPanel(w.VBox):
             [
                 title,
                 self.inzage_for,
-                w.HBox([html_button, json_button, self.inzage_link]),
+                w.HBox([html_button, json_button]),
                 w.HBox([left_button, delete_button]),
                 self.confirm,
             ]
@@ -320,23 +321,17 @@ class StudentPanel(w.VBox):
         with store.read() as conn:
             return privacy.inzage(conn, self.actor, self.student_id, self.inzage_for.value or None)
 
-    @handled
-    def _on_inzage_html(self, button) -> None:
+    def _inzage_html(self) -> DownloadFile:
         from stip import privacy
 
         data = privacy.inzage_html(self._inzage())
-        filename = f"inzage-{self.student_id}.html"
-        self.inzage_link.offer(
-            data.encode("utf-8"), filename, "text/html", t("klassen.download", filename=filename)
-        )
+        return DownloadFile(data.encode("utf-8"), f"inzage-{self.student_id}.html", "text/html")
 
-    @handled
-    def _on_inzage_json(self, button) -> None:
+    def _inzage_json(self) -> DownloadFile:
         import json
 
         data = json.dumps(self._inzage(), ensure_ascii=False, indent=1).encode("utf-8")
-        filename = f"inzage-{self.student_id}.json"
-        self.inzage_link.offer(data, filename, "application/json", t("klassen.download", filename=filename))
+        return DownloadFile(data, f"inzage-{self.student_id}.json", "application/json")
 
     @handled
     def _on_mark_left(self, button) -> None:

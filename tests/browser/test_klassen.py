@@ -68,15 +68,38 @@ def test_class_export_xlsx_holds_no_formula(page, stip_server, server_db):
             .values(achternaam='=HYPERLINK("http://x","y")')
         )
     open_klassen(page, stip_server, "?klas=1A")
-    page.get_by_role("button", name="Exporteer Excel").click()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="klas-1A.xlsx downloaden").click()
+    with page.expect_download() as download:  # one click: the file is built and saved
+        page.get_by_role("button", name="Exporteer Excel").click()
     assert download.value.suggested_filename == "klas-1A.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     cells = [cell for row in book.active.iter_rows() for cell in row if cell.value is not None]
     assert cells and all(cell.data_type == "s" for cell in cells)
     assert '=HYPERLINK("http://x","y")' in {cell.value for cell in cells}
     assert len(list(book.active.iter_rows())) == 27  # header + 26 students of 1A
+
+
+def test_class_csv_in_one_click_without_a_request_off_the_machine(page, stip_server, server_db, tmp_path):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    with store.write() as conn:
+        demo.load_demo(conn, schools.acting_staff_member(conn))
+    open_klassen(page, stip_server, "?klas=1A")
+    export = page.get_by_role("button", name="Exporteer CSV")
+    with page.expect_download() as download:
+        export.click()
+    assert download.value.suggested_filename == "klas-1A.csv"
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig").count("\n") == 27  # header + 26
+    expect(export).to_be_enabled()  # busy only while building
+    expect(page.get_by_role("link", name=re.compile("downloaden"))).to_have_count(0)  # no second click
+    with page.expect_download() as again:  # every click builds afresh
+        export.click()
+    assert Path(again.value.path()).read_bytes() == data
+    page.screenshot(path=str(tmp_path / "klassen-downloads.png"))
+    assert requests and all(url.startswith((stip_server, "blob:" + stip_server)) for url in requests), {
+        url for url in requests if not url.startswith((stip_server, "blob:" + stip_server))
+    }
+    assert any("/labextensions/anywidget/" in url for url in requests)  # served by Stip's own server
 
 
 def test_edit_a_guardian_reload_and_see_it_again(page, stip_server, server_db):

@@ -41,13 +41,17 @@ def stored_plan(student_id: int) -> str | None:
         ).scalar()
 
 
-def download(page, link_name: str) -> bytes:
+def download(page, button_name: str) -> tuple[str, bytes]:
+    """ONE click on a download button gives the file: (the name the browser saves it under, its bytes)."""
     with page.expect_download() as info:
-        page.get_by_role("link", name=link_name).click()
-    return Path(info.value.path()).read_bytes()
+        page.get_by_role("button", name=button_name, exact=True).click()
+    return info.value.suggested_filename, Path(info.value.path()).read_bytes()
 
 
 def test_startgesprek_season_from_slots_to_recorded_goal(page, stip_server, demo_school):
+    import email
+    import email.policy
+
     import icalendar
     from pypdf import PdfReader
 
@@ -71,8 +75,9 @@ def test_startgesprek_season_from_slots_to_recorded_goal(page, stip_server, demo
     )  # the break stays free
 
     # The calendar file: one event per planned talk, in Amsterdam time.
-    page.get_by_role("button", name="Agenda downloaden (.ics)").click()
-    calendar = icalendar.Calendar.from_ical(download(page, "startgesprekken-1A.ics downloaden"))
+    name, data = download(page, "Agenda downloaden (.ics)")
+    assert name == "startgesprekken-1A.ics"
+    calendar = icalendar.Calendar.from_ical(data)
     events = [c for c in calendar.walk("VEVENT")]
     assert len(events) == 14
     first = min(events, key=lambda e: e.decoded("DTSTART"))
@@ -85,6 +90,10 @@ def test_startgesprek_season_from_slots_to_recorded_goal(page, stip_server, demo
     page.get_by_text("Trots", exact=True).click()  # question groups open one at a time
     page.get_by_label("Waar bent u trots op bij uw kind?", exact=False).first.check()
     expect(page.get_by_text(re.compile(r"Opgeslagen om \d\d:\d\d"))).to_be_visible()
+    name, data = download(page, "Download e-mail (.eml)")  # the draft, in one click
+    assert name == "gouden-mail-Yousef.eml"
+    draft = email.message_from_bytes(data, policy=email.policy.default)
+    assert draft["X-Unsent"] == "1" and "Yousef hielp een nieuwe klasgenoot" in draft.get_body().get_content()
     page.get_by_role("button", name="Markeer als verstuurd").click()
     expect(page.get_by_text(re.compile("1 van de 26 verstuurd"))).to_be_visible()
 
@@ -94,8 +103,8 @@ def test_startgesprek_season_from_slots_to_recorded_goal(page, stip_server, demo
     page.get_by_role("button", name="Gespreksblad printen").click()  # a hidden frame opens the print dialog
     sheet = page.frame_locator("iframe.stip-print-frame")
     expect(sheet.get_by_text("Startgesprek met Yousef Alkhatib")).to_be_attached()
-    page.get_by_role("button", name="Gespreksblad (PDF)").click()
-    pdf = download(page, "gespreksblad-Yousef.pdf downloaden")
+    name, pdf = download(page, "Gespreksblad (PDF)")
+    assert name == "gespreksblad-Yousef.pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Yousef Alkhatib" in text and "stip op de horizon" in text.lower()
 
@@ -166,13 +175,15 @@ def test_invitation_edit_copy_and_download(page, stip_server, demo_school, conte
     expect(page.get_by_role("button", name="Gekopieerd")).to_be_visible()
     assert "Beste Huda Alkhatib, Omar Alkhatib en Yousef," in page.evaluate("navigator.clipboard.readText()")
 
-    page.get_by_role("button", name="Download e-mail (.eml)").click()
-    message = email.message_from_bytes(download(page, "uitnodiging-Yousef.eml downloaden"))
+    name, data = download(page, "Download e-mail (.eml)")
+    assert name == "uitnodiging-Yousef.eml"
+    message = email.message_from_bytes(data)
     assert message["X-Unsent"] == "1" and message["To"].count("@example.org") == 2
     assert "OPP" in message.get_payload(decode=True).decode("utf-8")
 
-    page.get_by_role("button", name="Alle e-mails (.zip)").click()
-    archive = zipfile.ZipFile(io.BytesIO(download(page, "uitnodigingen-1A.zip downloaden")))
+    name, data = download(page, "Alle e-mails (.zip)")
+    assert name == "uitnodigingen-1A.zip"
+    archive = zipfile.ZipFile(io.BytesIO(data))
     assert len(archive.namelist()) == 27  # 26 families; the separated parents of one get one each
 
     page.reload()

@@ -7,7 +7,6 @@ no mocks of Stip. No asyncio loop runs here, so autosaving forms are saved with 
 
 from __future__ import annotations
 
-import base64
 import email
 import io
 import re
@@ -33,11 +32,14 @@ YESTERDAY = date.today() - timedelta(days=1)
 # -- helpers -------------------------------------------------------------------------------------------
 
 
-def downloaded(link) -> tuple[str, str, bytes]:
-    """(file name, mime, bytes) of a DownloadLink's data: URI."""
-    match = re.search(r'download="([^"]+)" href="data:([^;"]+);base64,([A-Za-z0-9+/=]+)"', link.value)
-    assert match, link.value
-    return match.group(1), match.group(2), base64.b64decode(match.group(3))
+def downloaded(download_button) -> tuple[str, str, bytes]:
+    """(file name, mime, bytes) of what one click on a DownloadButton sends to the browser."""
+    sent = []
+    download_button.send = lambda content, buffers=None: sent.append((content, buffers))
+    download_button.click()
+    assert len(sent) == 1, download_button.description
+    (content, [data]) = sent[0]
+    return content["filename"], content["mime"], bytes(data)
 
 
 def student_id(roepnaam: str, achternaam: str) -> int:
@@ -134,8 +136,7 @@ def test_plan_panel_makes_slots_places_families_and_offers_the_calendar(demo_sch
     assert all(d.value for d in slot_rows(panel)) and len({d.value for d in slot_rows(panel)}) == 5
     assert conversation(yousef)["slot_id"] == stored[3]["id"]  # planned by hand stays
 
-    button(panel, t("startgesprek.ics")).click()
-    name, mime, data = downloaded(panel.download)
+    name, mime, data = downloaded(button(panel, t("startgesprek.ics")))
     assert (name, mime) == ("startgesprekken-1A.ics", "text/calendar")
     icalendar = pytest.importorskip("icalendar")
     events = icalendar.Calendar.from_ical(data).walk("VEVENT")
@@ -338,8 +339,7 @@ def test_talk_panel_prints_the_sheet_and_offers_the_pdf(demo_school, actor):
     assert "Startgesprek met Yousef Alkhatib" in document and "Klas 1A" in document
     assert "<" not in frame.split('srcdoc="')[1].split('"')[0]  # the document cannot break out of the frame
 
-    talk.sheet_pdf.click()
-    name, mime, data = downloaded(talk.download)
+    name, mime, data = downloaded(talk.sheet_pdf)
     assert (name, mime) == ("gespreksblad-Yousef.pdf", "application/pdf")
     assert data.startswith(b"%PDF")
     assert talk.savebar.status == "" and not talk.sheet_pdf.disabled
@@ -409,19 +409,16 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     assert "Beste Ruud Bakker en Lotte," in preview and "dinsdag 9 september om 17:40" in preview
     assert "lokaal 1.12" in preview and t("startgesprek.to_plan") not in preview and "{" not in preview
 
-    button(invite, t("startgesprek.download_txt")).click()
-    name, mime, data = downloaded(invite.download)
+    name, mime, data = downloaded(button(invite, t("startgesprek.download_txt")))
     assert (name, mime) == ("uitnodiging-Lotte.txt", "text/plain") and data.decode("utf-8") == preview
 
-    button(invite, t("startgesprek.class_txt")).click()
-    name, mime, data = downloaded(invite.download)
+    name, mime, data = downloaded(button(invite, t("startgesprek.class_txt")))
     assert (name, mime) == ("uitnodigingen-1A.txt", "text/plain")
     text = data.decode("utf-8")
     assert text.count("\n\n=====\n\n") == 0 and "Lotte" in text  # only families with a time
     assert "{" not in text
 
-    button(invite, t("startgesprek.class_eml")).click()
-    name, mime, data = downloaded(invite.download)
+    name, mime, data = downloaded(button(invite, t("startgesprek.class_eml")))
     assert (name, mime) == ("uitnodigingen-1A.zip", "application/zip")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert len(names) == 1 and all(n.endswith(".eml") for n in names)
@@ -436,13 +433,11 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     screen.tabs.selected_index = 0
     screen.tabs.selected_index = 1
     invite.family.value = sem  # parents apart: two drafts in one zip
-    button(invite, t("startgesprek.download_eml")).click()
-    name, mime, data = downloaded(invite.download)
+    name, mime, data = downloaded(button(invite, t("startgesprek.download_eml")))
     assert (name, mime) == ("uitnodigingen-Sem.zip", "application/zip")
     assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 2
     invite.family.value = lotte
-    button(invite, t("startgesprek.download_eml")).click()
-    name, mime, data = downloaded(invite.download)
+    name, mime, data = downloaded(button(invite, t("startgesprek.download_eml")))
     assert (name, mime) == ("uitnodiging-Lotte.eml", "message/rfc822")
     message = email.message_from_bytes(data, policy=policy.default)
     assert message["To"] == "r.bakker@example.org" and message["X-Unsent"] == "1"
@@ -537,6 +532,11 @@ def test_gouden_mail_screen_writes_previews_and_marks_sent(demo_school, actor):
     assert "- Waar bent u trots op bij uw kind?" in preview
     assert "- Wat kun je goed, op school of daarbuiten?" in preview
     assert "{" not in preview and t("gouden_mail.no_questions") not in preview
+
+    name, mime, data = downloaded(button(screen, t("startgesprek.download_eml")))  # one click, one draft
+    assert (name, mime) == ("gouden-mail-Yousef.eml", "message/rfc822")
+    message = email.message_from_bytes(data, policy=policy.default)
+    assert message["X-Unsent"] == "1" and positief in message.get_body().get_content()
 
     button(screen, t("gouden_mail.mark_verstuurd")).click()
     with store.write() as conn:

@@ -1,7 +1,7 @@
 """Reusable building blocks for Stip's screens: traits in, traits out, no database access."""
 
 from widgets.components.autosave import AutoSaveForm, Debouncer
-from widgets.components.download import DownloadLink
+from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled, show_error
 from widgets.components.safe import safe, safe_html
 from widgets.components.savebar import SaveBar
@@ -12,7 +12,8 @@ from widgets.components.theme import STIP_CSS, theme_widget
 __all__ = [
     "AutoSaveForm",
     "Debouncer",
-    "DownloadLink",
+    "DownloadButton",
+    "DownloadFile",
     "STIP_CSS",
     "SaveBar",
     "Step",
