@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from stip import config
+from stip import config, instellingen
 from stip.schools import DEFAULT_SCHOOL_NAME, Actor, ensure_school_year, ensure_staff_member
 from stip.store import tables as T
 from stip.store.bulk import executemany, new_ids
@@ -126,6 +126,7 @@ def load_demo(conn: Connection, actor: Actor, folder: Path = VOORBEELDEN) -> Dem
         ("student_id", "guardian_id", "relatie", "apart_informeren"),
     )
     students = len(rows)
+    instellingen.load_demo_settings(conn, actor, school)  # address, phone numbers, dates of the year
     return DemoLoaded(
         school=school["school"], klassen=len(klassen), students=students, guardians=len(guardians)
     )
@@ -178,5 +179,10 @@ def remove_demo(conn: Connection, actor: Actor, folder: Path = VOORBEELDEN) -> D
         .values(
             name=DEFAULT_SCHOOL_NAME, is_demo=False, version=T.school.c.version + 1, updated_at=func.now()
         )
+    )
+    import yaml
+
+    instellingen.remove_demo_settings(
+        conn, actor, yaml.safe_load((folder / "voorbeeldschool.yaml").read_text(encoding="utf-8"))
     )
     return DemoRemoved(students=students, guardians=guardians, klassen=klassen, staff=staff)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from email.message import EmailMessage
+from email.utils import formataddr
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -146,6 +147,15 @@ def as_text(invitation: dict) -> str:
         if invitation["subject"]
         else invitation["body"] + "\n"
     )
+
+
+def sender(family: dict[str, Any]) -> str:
+    """The `From:` of a family's drafts: "Mentor Naam <mentor@school.nl>" (`formataddr`), "" without an
+    e-mail address. A line break in the name or address is refused (`TextRefused`): no header injection."""
+    email = check_text("mentor_email", family.get("mentor_email") or "", T.staff_member.c.email)
+    # "A en B" may be longer than one name column; it is still one line (a Text's limit, one-line rule).
+    name = check_text("mentor", family.get("mentor") or "", T.text_template.c.body, multiline=False)
+    return formataddr((name, email)) if email else ""
 
 
 def as_eml(invitation: dict, sender: str = "") -> bytes:

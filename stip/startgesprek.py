@@ -624,28 +624,31 @@ def state_label_key(conversation: dict[str, Any] | None) -> str:
 
 
 def family_data(conn: Connection, actor: Actor, student_ids: list[int]) -> list[dict[str, Any]]:
-    """What a sheet or an invitation needs per student: names, klas, guardians, mentor, school, slot.
+    """What a sheet, letter, e-mail or gouden mail needs per student: names, klas, guardians, slot, and
+    the ONE source of their school and mentor values: `school`, `school_adres`, `mentor` ("A en B" for
+    two mentors), `mentor_email`, `mentor_telefoon` (of the first mentor; the acting staff member when
+    the class has none) and `mentors` (for `instellingen.missing`).
 
-    Four queries for any number of students, in the order asked; a student of another school (or one
-    removed meanwhile) raises `KlassenError("klassen.student_not_found")`."""
+    A fixed number of queries for any number of students, in the order asked; a student of another school
+    (or one removed meanwhile) raises `KlassenError("klassen.student_not_found")`."""
+    from stip import instellingen
+
     if not student_ids:
         return []
     year = _year(conn, actor)
-    mentor = T.staff_member
     rows = (
         conn.execute(
             select(
                 T.student.c.id,
                 *T.STUDENT_NAME,
+                T.student.c.klas_id,
                 T.klas.c.name.label("klas"),
                 T.school.c.name.label("school"),
-                mentor.c.naam.label("mentor"),
-                mentor.c.email.label("mentor_email"),
+                T.school.c.adres.label("school_adres"),
                 *[c.label(f"slot_{c.name}") for c in T.slot.c],
             )
             .join(T.school, T.school.c.id == T.student.c.school_id)
             .outerjoin(T.klas, T.klas.c.id == T.student.c.klas_id)
-            .outerjoin(mentor, mentor.c.id == func.coalesce(T.klas.c.mentor_id, actor.id))
             .outerjoin(
                 T.conversation,
                 (T.conversation.c.student_id == T.student.c.id)
@@ -662,6 +665,7 @@ def family_data(conn: Connection, actor: Actor, student_ids: list[int]) -> list[
     if any(i not in by_id for i in student_ids):
         raise klassen.KlassenError("klassen.student_not_found")
     guardians = klassen._guardians_of(conn, list(student_ids))
+    mentors = instellingen.mentors_of(conn, actor, {r["klas_id"] for r in rows if r["klas_id"] is not None})
     slot_columns = [c.name for c in T.slot.c]
     result = []
     for student_id in student_ids:
@@ -674,9 +678,11 @@ def family_data(conn: Connection, actor: Actor, student_ids: list[int]) -> list[
                 "roepnaam": r["roepnaam"],
                 "klas": r["klas"] or "",
                 "guardians": guardians[student_id],
-                "mentor": r["mentor"] or "",
-                "mentor_email": r["mentor_email"] or "",
+                **instellingen.mentor_values(
+                    mentors.get(r["klas_id"]) or mentors.get(instellingen.ACTOR_KEY, [])
+                ),
                 "school": r["school"],
+                "school_adres": r["school_adres"],
                 "slot": slot,
             }
         )

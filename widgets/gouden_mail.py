@@ -8,7 +8,7 @@ from functools import partial
 
 import ipywidgets as w
 
-from stip import content, gouden_mail, klassen, startgesprek, store, timefmt
+from stip import content, gouden_mail, instellingen, klassen, startgesprek, store, timefmt
 from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
 from widgets.components.clipboard import CopyButton
@@ -18,6 +18,7 @@ from widgets.components.lazy_tabs import LazyAccordion
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
 from widgets.components.screen import Screen
+from widgets.instellingen import missing_notice, refusal
 
 STATE_KEYS = {
     "": "gouden_mail.state_none",
@@ -89,7 +90,9 @@ class GoudenMailScreen(Screen):
         self.student_id: int | None = None
         empty = w.HTML(safe_html('<p class="stip-notice">{text}</p>', text=t("startgesprek.no_classes")))
         empty.layout.display = "none" if infos else None
+        self.notice = w.HTML()  # what to fill in at Instellingen before a mail can go out
         self.children = (
+            self.notice,
             empty,
             self.klas,
             self.summary,
@@ -104,6 +107,9 @@ class GoudenMailScreen(Screen):
         self.refresh()
 
     def refresh(self) -> None:
+        with store.read() as conn:
+            sender = instellingen.sender_of(conn, self.actor, self.klas.value)
+        self.notice.value = missing_notice(instellingen.missing(sender, self.actor))
         if self.klas.value is None:
             return
         with store.read() as conn:
@@ -285,7 +291,9 @@ class GoudenMailScreen(Screen):
         )
         self.separate.value = separate if len(mails) > 1 else ""
         self.preview.value = "\n\n---\n\n".join(f"{m['subject']}\n\n{m['body']}" for m in mails)
-        self.copy.set_text("\n\n---\n\n".join(m["body"] for m in mails))
+        found = instellingen.missing(self.family, self.actor)  # no placeholder leaves for the parents
+        text = "\n\n---\n\n".join(m["body"] for m in mails)
+        self.copy.refuse(refusal(found)) if found else self.copy.set_text(text)
         status = self.record["status"] if self.record else ""
         state = t(STATE_KEYS[status])
         if status == "verstuurd" and self.record.get("sent_at"):
@@ -294,12 +302,16 @@ class GoudenMailScreen(Screen):
             "<p>{a} <strong>{b}</strong></p>", a=t("gouden_mail.col_state") + ":", b=state
         )
 
-    def _eml(self) -> DownloadFile:
+    def _eml(self) -> DownloadFile | None:
         from stip import invitations
 
         self.form.flush()  # the last second of typing belongs in the draft too
+        found = instellingen.missing(self.family, self.actor)
+        if found:  # said below the buttons, where the click was
+            self.state.value = safe_html('<p class="stip-error" role="alert">{text}</p>', text=refusal(found))
+            return None
         mails = self._mails()
-        sender = self.family["mentor_email"]
+        sender = invitations.sender(self.family)
         if len(mails) == 1:
             name = f"gouden-mail-{self.family['roepnaam']}.eml"
             data, mime = invitations.as_eml(mails[0], sender), "message/rfc822"

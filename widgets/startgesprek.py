@@ -349,10 +349,21 @@ class StartgesprekScreen(Screen):
         selected = 2 if self.student_query is not None else 0
         self.tabs = LazyTabs([t(key) for key in self.TABS], builders, selected=selected)
         self.savebar = SaveBar()  # what went wrong while switching class or tab
-        self.children = (empty, self.klas, self.savebar, self.tabs)
+        self.notice = w.HTML()  # what to fill in at Instellingen before letters can go out
+        self.children = (self.notice, empty, self.klas, self.savebar, self.tabs)
         self.klas.observe(self._on_klas, names="value")
         self.tabs.observe(self._on_tab, names="selected_index")
+        self.show_notice()
         self.tabs.panel(selected).refresh()
+
+    def show_notice(self) -> None:
+        """The notice of what a parent would still see as a placeholder (`instellingen.missing`)."""
+        from stip import instellingen
+        from widgets.instellingen import missing_notice
+
+        with store.read() as conn:
+            sender = instellingen.sender_of(conn, self.actor, self.klas.value)
+        self.notice.value = missing_notice(instellingen.missing(sender, self.actor))
 
     # Panels are built when their tab is first shown (or first used from code).
     plan = property(lambda self: self.tabs.panel(0))
@@ -388,6 +399,7 @@ class StartgesprekScreen(Screen):
 
     @handled
     def _on_klas(self, change) -> None:
+        self.show_notice()  # another class may have other mentors
         self.tabs.panel(self.tabs.selected_index).refresh()
 
     @handled

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from stip import invitations, startgesprek, store, texts
+from stip import instellingen, invitations, startgesprek, store, texts
 from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
 from widgets.components.clipboard import CopyButton
@@ -13,6 +13,7 @@ from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled
 from widgets.components.safe import safe_html
 from widgets.components.savebar import SaveBar
+from widgets.instellingen import refusal
 
 CHANNEL_KEYS = {
     "brief": "startgesprek.channel_brief",
@@ -207,7 +208,15 @@ class InvitePanel(w.VBox):
         rendered = self._render(family)
         text = "\n\n---\n\n".join(invitations.as_text(i) for i in rendered)
         self.preview.value = text
-        self.copy.set_text(text)
+        found = instellingen.missing(family, self.actor)  # no placeholder leaves for the parents
+        self.copy.refuse(refusal(found)) if found else self.copy.set_text(text)
+
+    def _refused(self, family: dict | None, status: w.HTML) -> bool:
+        """True (and the reason beside the button) while a parent would still see a placeholder."""
+        found = instellingen.missing(family, self.actor) if family else []
+        if found:
+            status.value = safe_html('<p class="stip-error" role="alert">{text}</p>', text=refusal(found))
+        return bool(found)
 
     @handled
     def _on_reset(self, button) -> None:
@@ -217,8 +226,10 @@ class InvitePanel(w.VBox):
         self._update_class_copy()
         self.savebar.info(t("startgesprek.template_restored"))
 
-    def _txt(self) -> DownloadFile:
+    def _txt(self) -> DownloadFile | None:
         family = self._families([self.family.value])[0]
+        if self._refused(family, self.family_status):
+            return None
         return DownloadFile(
             self.preview.value.encode("utf-8"), f"uitnodiging-{family['roepnaam']}.txt", "text/plain"
         )
@@ -228,16 +239,18 @@ class InvitePanel(w.VBox):
             self._on_invited(None)
             return None
         family = self._families([self.family.value])[0]
+        if self._refused(family, self.family_status):
+            return None
         rendered = self._render(family)
         if len(rendered) == 1:
             return DownloadFile(
-                invitations.as_eml(rendered[0], family["mentor_email"]),
+                invitations.as_eml(rendered[0], invitations.sender(family)),
                 f"uitnodiging-{family['roepnaam']}.eml",
                 "message/rfc822",
             )
         items = [(f"{family['roepnaam']}-{r['names']}", r) for r in rendered]
         return DownloadFile(
-            invitations.class_zip(items, family["mentor_email"]),
+            invitations.class_zip(items, invitations.sender(family)),
             f"uitnodigingen-{family['roepnaam']}.zip",
             "application/zip",
         )
@@ -252,7 +265,12 @@ class InvitePanel(w.VBox):
 
     @handled
     def _update_class_copy(self) -> None:
-        self.class_copy.set_text(self._class_text() if getattr(self, "planned", None) else "")
+        families = self._class() if getattr(self, "planned", None) else []
+        found = instellingen.missing(families[0], self.actor) if families else []
+        if found:
+            self.class_copy.refuse(refusal(found))
+        else:
+            self.class_copy.set_text(self._class_text() if families else "")
         skipped = self._skipped().strip()
         self.class_status.value = (
             safe_html('<p class="stip-warning">{text}</p>', text=skipped) if skipped else ""
@@ -261,7 +279,9 @@ class InvitePanel(w.VBox):
     def _class_text(self) -> str:
         return "\n\n=====\n\n".join(invitations.as_text(i) for f in self._class() for i in self._render(f))
 
-    def _class_txt_file(self) -> DownloadFile:
+    def _class_txt_file(self) -> DownloadFile | None:
+        if self._refused(next(iter(self._class()), None), self.class_status):
+            return None
         parts = [self._class_text()]
         return DownloadFile(
             "\n\n=====\n\n".join(parts).encode("utf-8"),
@@ -269,10 +289,12 @@ class InvitePanel(w.VBox):
             "text/plain",
         )
 
-    def _class_zip(self) -> DownloadFile:
+    def _class_zip(self) -> DownloadFile | None:
         families = self._class()
+        if self._refused(next(iter(families), None), self.class_status):
+            return None
         items = [(f["naam"], i) for f in families for i in self._render(f)]
-        sender = families[0]["mentor_email"] if families else ""
+        sender = invitations.sender(families[0]) if families else ""
         return DownloadFile(
             invitations.class_zip(items, sender),
             f"uitnodigingen-{self.screen.klas_name}.zip",

@@ -89,6 +89,7 @@ school = Table(
     Column("is_demo", Boolean, nullable=False, server_default="0"),
     Column("retention_months", Integer, nullable=False, server_default="24"),
     Column("pseudonym_secret", String(64), nullable=True),
+    Column("adres", String(NAME_LENGTH), nullable=False, server_default=""),  # where talks are held
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("updated_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("version", Integer, nullable=False, server_default="1"),
@@ -102,6 +103,7 @@ staff_member = Table(
     Column("login", String(NAME_LENGTH), nullable=False),
     Column("naam", String(NAME_LENGTH), nullable=False),
     Column("email", String(NAME_LENGTH), nullable=True),
+    Column("telefoon", String(40), nullable=False, server_default=""),
     Column("role", String(40), nullable=False, server_default="mentor"),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("updated_at", UtcDateTime(), nullable=False, server_default=func.now()),
@@ -131,6 +133,45 @@ klas = Table(
     Column("mentor_id", Integer, ForeignKey("staff_member.id", ondelete="SET NULL"), nullable=True),
     *record_columns(),
     UniqueConstraint("school_year_id", "name"),
+)
+
+# The mentors of a class in order (position 1, 2): a class may have two. `klas.mentor_id` stays the first
+# mentor (planning, slots and the import use it); a class without rows here falls back to it.
+klas_mentor = Table(
+    "klas_mentor",
+    metadata,
+    Column("klas_id", Integer, ForeignKey("klas.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "staff_member_id",
+        Integer,
+        ForeignKey("staff_member.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    UniqueConstraint("klas_id", "position"),
+)
+
+# Dates of a school year as data (the communicatieplan resolves "na rapport 1" from them):
+# kind "rapport" (one day: starts_on = ends_on) or "vakantie" (first and last day).
+school_year_date = Table(
+    "school_year_date",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "school_year_id",
+        Integer,
+        ForeignKey("school_year.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(NAME_LENGTH), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    *record_columns(),
 )
 
 student = Table(
@@ -289,6 +330,8 @@ PLURAL = {
     "staff_member": "staff_members",
     "school_year": "school_years",
     "klas": "klassen",
+    "klas_mentor": "klas_mentors",
+    "school_year_date": "school_year_dates",
     "student": "students",
     "guardian": "guardians",
     "student_guardian": "student_guardians",

@@ -67,5 +67,6 @@ def test_home_summary_and_roles(demo_school, actor, tmp_path):
     roles = {role.key: role for role in home.roles(tmp_path)}
     assert set(roles) == {"mentor", "team", "trainer", "leiding"}
     team = {book.name: book.exists for book in roles["team"].workbooks}
-    assert team == {"Teamscan": True, "Ouderplan": False}
+    assert team == {"Teamscan": True, "Ouderplan": False, "Instellingen": False}
+    assert all("Instellingen" in [b.name for b in role.workbooks] for role in roles.values())  # issue 14
     assert roles["team"].workbooks[0].href == "Teamscan.ipynb"

@@ -26,6 +26,12 @@ _TEMPLATE = (
     'data-done="{done}" onclick="{script}">{label}</button>'
 )
 
+_REFUSED = (
+    '<button type="button" class="stip-copy jupyter-button" '
+    'onclick="this.nextElementSibling.hidden=false">{label}</button>'
+    '<span class="stip-error" role="alert" hidden> {message}</span>'
+)
+
 
 class CopyButton(w.HTML):
     """`CopyButton(label, done)`; `.text = "..."` sets what a click copies."""
@@ -38,3 +44,8 @@ class CopyButton(w.HTML):
     def set_text(self, text: str) -> None:
         self.text = text
         self.value = safe_html(_TEMPLATE, text=text, label=self._label, done=self._done, script=_SCRIPT)
+
+    def refuse(self, message: str) -> None:
+        """Copy nothing: a click shows `message` beside the button (e.g. what to fill in first)."""
+        self.text = ""
+        self.value = safe_html(_REFUSED, label=self._label, message=message)
