@@ -90,7 +90,9 @@ class DateRow(w.HBox):
         remove = w.Button(description=t("instellingen.date_delete"), icon="trash")
         remove.on_click(self._on_delete)
         self.add_class("stip-date-row")
-        self.children = (self.form, remove)
+        # A report day has no last day: keep its delete button in line with the holidays' buttons.
+        spacer = [] if self.kind == "vakantie" else [w.Box(layout=w.Layout(width="260px"))]
+        self.children = (self.form, *spacer, remove)
 
     def _save(self, changes: dict) -> bool:
         with store.write() as conn:
@@ -163,6 +165,17 @@ class InstellingenScreen(Screen):
         add_date = w.Button(description=t("instellingen.date_add"), icon="plus", button_style="primary")
         add_date.on_click(self._on_add_date)
         self.date_error = w.HTML()
+        new_date = w.VBox(
+            [
+                w.HTML(safe_html("<h4>{t}</h4>", t=t("instellingen.date_new"))),
+                self.new_kind,
+                w.HBox(
+                    [self.new_name, self.new_starts, self.new_ends, add_date],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+            ]
+        )
+        new_date.add_class("stip-card")
         self.children = (
             heading(t("instellingen.school_title"), t("instellingen.school_hint")),
             self.school_form,
@@ -186,10 +199,7 @@ class InstellingenScreen(Screen):
             ),
             self.dates_title,
             self.date_rows,
-            w.HBox(
-                [self.new_kind, self.new_name, self.new_starts, self.new_ends, add_date],
-                layout=w.Layout(flex_flow="row wrap", align_items="center"),
-            ),
+            new_date,
             self.date_error,
             self.dates_bar,
         )
@@ -281,6 +291,10 @@ class InstellingenScreen(Screen):
     def _save_me(self, changes: dict) -> bool:
         with store.write() as conn:
             self.me_version = instellingen.save_me(conn, self.actor, changes, self.me_version)
+        if "naam" in changes:  # the mentor dropdowns show the new name
+            with store.read() as conn:
+                self.data = instellingen.settings(conn, self.actor)
+            self.show_mentors()
         return True
 
     @handled(savebar="mentors_bar")
