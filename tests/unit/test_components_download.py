@@ -100,3 +100,17 @@ def test_the_description_is_the_accessible_name_and_syncs():
     assert state["description"] == "Agenda downloaden (.ics)" and state["icon"] == "calendar"
     assert "a.download = msg.filename" in state["_esm"] and "revokeObjectURL" in state["_esm"]
     assert "http" not in state["_esm"]  # inline ESM: no request leaves the machine
+
+
+def test_the_home_page_does_not_import_anywidget():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, widgets.start, widgets.components as c; "
+        "print('anywidget' in sys.modules, c.DownloadButton)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.startswith("False <class 'widgets.components.download.DownloadButton'>")
