@@ -60,6 +60,21 @@ def get(conn: Connection, actor: Actor, student_id: int) -> dict[str, Any] | Non
     return dict(row) if row else None
 
 
+def compliments(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, str]:
+    """This year's compliment (`positief`) of each student's gouden mail that has one: one query."""
+    if not student_ids:
+        return {}
+    rows = conn.execute(
+        select(T.gouden_mail.c.student_id, T.gouden_mail.c.positief).where(
+            T.gouden_mail.c.student_id.in_(student_ids),
+            T.gouden_mail.c.school_year_id == actor.school_year_id,
+            T.gouden_mail.c.school_id == actor.school_id,
+            T.gouden_mail.c.positief != "",
+        )
+    )
+    return dict(rows.all())
+
+
 def save(
     conn: Connection, actor: Actor, student_id: int, changes: dict[str, Any], version: int | None
 ) -> int:
@@ -78,10 +93,11 @@ def save(
             raise GoudenMailError("gouden_mail.status_unknown", field="status")
         values["sent_at"] = func.now() if values["status"] == "verstuurd" else None
     current = get(conn, actor, student_id)
+    if current and current["status"] == "verstuurd" and values.get("status") in ("concept", "klaar"):
+        # a sent mail is not quietly "unsent" by marking it ready: that is `undo_sent`, asked for on purpose
+        raise GoudenMailError("gouden_mail.already_sent", field="status")
     if values.get("status") in ("klaar", "verstuurd"):
-        positief = values.get("positief", current["positief"] if current else "")
-        if not positief:
-            raise GoudenMailError("gouden_mail.needs_positief", field="positief")
+        check_complete({**(current or {"positief": "", "vragen": []}), **values})
     if current is None:
         conn.execute(
             insert(T.gouden_mail).values(
@@ -98,11 +114,36 @@ def save(
     )
 
 
+def check_complete(record: dict[str, Any] | None) -> None:
+    """Refuse (GoudenMailError at the field) a mail without a positive message or without a question:
+    such a mail is not marked ready or sent and not exported."""
+    if not record or not (record.get("positief") or "").strip():
+        raise GoudenMailError("gouden_mail.needs_positief", field="positief")
+    if not record.get("vragen"):
+        raise GoudenMailError("gouden_mail.needs_question", field="vragen")
+
+
+def undo_sent(conn: Connection, actor: Actor, student_id: int, version: int | None) -> int:
+    """The mentor says a mail marked sent was not sent after all: back to "klaar"; returns the version."""
+    current = get(conn, actor, student_id)
+    if current is None or current["status"] != "verstuurd":
+        raise GoudenMailError("gouden_mail.not_sent", field="status")
+    return update_versioned(
+        conn,
+        T.gouden_mail,
+        version,
+        {"status": "klaar", "sent_at": None},
+        T.gouden_mail.c.id == current["id"],
+        author_id=actor.id,
+    )
+
+
 def render(
     family: dict[str, Any], record: dict[str, Any] | None, not_planned: str, no_questions: str
 ) -> list[dict[str, Any]]:
     """The gouden mail of one family: [{"to", "names", "subject", "body"}], one per parent when the
-    parents must be informed apart (placeholders filled, nothing sent)."""
+    parents must be informed apart and one of its own for a guardian with protected contact details
+    (`invitations.recipients`; placeholders filled, nothing sent)."""
     from stip import invitations, texts
 
     section = content.load("startgesprek")["gouden_mail"]
@@ -122,6 +163,8 @@ def render(
         "datum": timefmt.long_date(slot["starts_at"]) if slot else not_planned,
         "tijd": timefmt.format_time(slot["starts_at"]) if slot else not_planned,
         "mentor": family["mentor"] or "…",
+        "school": family["school"],
+        "contact": invitations.contact_of(family) or family["mentor"] or "…",
     }
     allowed = set(section["placeholders"])
     mails = []

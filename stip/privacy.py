@@ -222,11 +222,42 @@ FIELD_KEYS = {
     "created_at": "privacy.field_created_at",
     "updated_at": "privacy.field_updated_at",
     "version": "privacy.field_version",
+    "ouder": "privacy.field_ouder",
+    "broer_zus": "privacy.field_broer_zus",
+    "kind": "privacy.field_kind",
+    "invited_at": "privacy.field_invited_at",
+    "invited_via": "privacy.field_invited_via",
+    "held_on": "privacy.field_held_on",
+    "present": "privacy.field_present",
+    "shared_goal": "privacy.field_shared_goal",
+    "collective_info": "privacy.field_collective_info",
+    "collective_info_when": "privacy.field_collective_info_when",
+    "buddy": "privacy.field_buddy",
+    "notes": "privacy.field_notes",
+    "wat": "privacy.field_wat",
+    "wie": "privacy.field_wie",
+    "wanneer": "privacy.field_wanneer",
+    "status": "privacy.field_status",
+    "evaluatie": "privacy.field_evaluatie",
+    "vormen": "privacy.field_vormen",
+    "momenten": "privacy.field_momenten",
+    "frequentie": "privacy.field_frequentie",
+    "initiatief": "privacy.field_initiatief",
+    "review_on": "privacy.field_review_on",
+    "positief": "privacy.field_positief",
+    "vragen": "privacy.field_vragen",
+    "sent_at": "privacy.field_sent_at",
 }
 TABLE_KEYS = {
     "student_guardians": "privacy.table_student_guardians",
     "sibling_links": "privacy.table_sibling_links",
+    "conversations": "privacy.table_conversations",
+    "afspraken": "privacy.table_afspraken",
+    "communicatieplannen": "privacy.table_communicatieplannen",
+    "gouden_mails": "privacy.table_gouden_mails",
 }
+# Internal numbers and bookkeeping a parent cannot use: left out of the inzage page (the JSON keeps them).
+HIDDEN_FIELDS = {"id", "version", "confirmed_by"}
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1a1a1a;
@@ -277,23 +308,72 @@ def _element(tag: str, text: str, css_class: str | None = None) -> str:
     return f"<{tag}{attribute}>{escape(text)}</{tag}>"
 
 
-def _fields_table(values: dict[str, Any]) -> str:
+def _shown(field: str) -> bool:
+    return field not in HIDDEN_FIELDS and not field.endswith("_id")
+
+
+def _readable(values: dict[str, Any], data: dict) -> dict[str, Any]:
+    """`values` as a parent reads them: internal numbers left out, a linked parent or brother or sister by
+    name, the chosen questions as their text, who was present and lists as plain words."""
+    from stip import gouden_mail
+
+    guardians = {g.get("id"): g.get("naam") for g in data.get("guardians", [])}
+    siblings = {s["id"]: s["naam"] for s in data.get("siblings", [])}
+    questions = {q["id"]: q["text"] for q in gouden_mail.question_bank()}
+    student_id = data.get("student", {}).get("id")
+    shown: dict[str, Any] = {}
+    if "guardian_id" in values:
+        shown["ouder"] = guardians.get(values["guardian_id"])
+    if "sibling_id" in values:
+        other = values["sibling_id"] if values["sibling_id"] != student_id else values.get("student_id")
+        shown["broer_zus"] = siblings.get(other)
+    for field, value in values.items():
+        if not _shown(field):
+            continue
+        if field == "vragen" and isinstance(value, list):
+            value = [questions.get(item, item) for item in value]
+        elif field == "present" and isinstance(value, dict):
+            value = _present(value, guardians)
+        shown[field] = value
+    return shown
+
+
+def _present(present: dict[str, Any], guardians: dict[Any, Any]) -> list[str]:
+    """Who was at the talk, in words: the student, the parents by name, an interpreter."""
+    people = [t("privacy.present_student")] if present.get("student") else []
+    people += [str(guardians.get(g, "")) for g in present.get("guardians", []) if guardians.get(g)]
+    if present.get("tolk"):
+        people.append(t("privacy.present_tolk"))
+    return people
+
+
+def _value(value: Any) -> str:
+    """One cell: a list as words separated by commas, never `[]`, `{}` or a quoted list."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {_value(v)}" for k, v in value.items()) or "—"
+    return _text(value)
+
+
+def _fields_table(values: dict[str, Any], data: dict) -> str:
     rows = "".join(
-        f'<tr><th scope="row">{escape(_label(field))}</th><td>{escape(_text(value))}</td></tr>'
-        for field, value in values.items()
+        f'<tr><th scope="row">{escape(_label(field))}</th><td>{escape(_value(value))}</td></tr>'
+        for field, value in _readable(values, data).items()
     )
     return f'<table class="fields">{rows}</table>'
 
 
-def _rows_table(rows: list[dict[str, Any]]) -> str:
+def _rows_table(rows: list[dict[str, Any]], data: dict) -> str:
     if not rows:
         return _element("p", t("privacy.no_rows"), "empty")
+    rows = [_readable(row, data) for row in rows]
     columns: list[str] = []
     for row in rows:
         columns.extend(column for column in row if column not in columns)
     head = "".join(f'<th scope="col">{escape(_label(column))}</th>' for column in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_text(row.get(column)))}</td>" for column in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{escape(_value(row.get(column)))}</td>" for column in columns) + "</tr>"
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -320,21 +400,18 @@ def inzage_html(data: dict) -> str:
         parts.append(_element("p", t("privacy.inzage_for_guardian", naam=data["for_guardian"])))
 
     parts.append(_element("h2", t("privacy.section_student")))
-    parts.append(_fields_table(student))
+    parts.append(_fields_table(student, data))
 
     parts.append(_element("h2", t("privacy.section_guardians")))
     if not data["guardians"]:
         parts.append(_element("p", t("privacy.no_guardians"), "empty"))
     for guardian in data["guardians"]:
         parts.append(_element("h3", _text(guardian.get("naam"))))
-        parts.append(_fields_table(guardian))
+        parts.append(_fields_table(guardian, data))
 
     parts.append(_element("h2", t("privacy.section_siblings")))
     if data["siblings"]:
-        items = "".join(
-            _element("li", f"{_text(sibling['naam'])} ({_label('id')} {_text(sibling['id'])})")
-            for sibling in data["siblings"]
-        )
+        items = "".join(_element("li", _text(sibling["naam"])) for sibling in data["siblings"])
         parts.append(f"<ul>{items}</ul>")
     else:
         parts.append(_element("p", t("privacy.no_siblings"), "empty"))
@@ -344,7 +421,7 @@ def inzage_html(data: dict) -> str:
     for name, rows in data["records"].items():
         key = TABLE_KEYS.get(name)
         parts.append(_element("h3", t(key) if key else name))
-        parts.append(_rows_table(rows))
+        parts.append(_rows_table(rows, data))
     parts.append("</body></html>")
     return "\n".join(parts)
 

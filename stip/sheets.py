@@ -13,7 +13,7 @@ from stip import content, timefmt
 from stip.i18n import t
 
 GOAL_ITEMS = {"doel"}  # the shared goal gets a box, the other agenda items blank lines
-LINES = {"opening": 1, "afspraken": 4, "afsluiting": 1}
+LINES = {"opening": 1, "gesprek_doel": 1, "afspraken": 4, "afsluiting": 1}
 
 CSS = """
 @page { size: A4; margin: 14mm 16mm; }
@@ -29,6 +29,7 @@ li strong { color: #1f4e79; }
 .hint { color: #5b6470; font-size: 9pt; display: block; }
 .lines { border-bottom: 1px solid #9aa5b1; height: 6.5mm; }
 .goal { border: 2px solid #e07a2f; border-radius: 3mm; padding: 2mm 3mm; margin-top: 1mm; min-height: 12mm; }
+.compliment { font-style: italic; margin: 1mm 0; display: block; }
 .foot { color: #5b6470; font-size: 8pt; margin-top: 3mm; }
 @media screen { body { background: #eef1f5; } .sheet { background: white; max-width: 180mm; margin: 8mm auto;
   padding: 12mm 14mm; box-shadow: 0 1px 4px #0003; } }
@@ -40,8 +41,12 @@ def _lines(count: int) -> str:
 
 
 def sheet_body(student: dict[str, Any]) -> str:
-    """One sheet; `student` has naam, klas, guardians (naam, tolk_nodig), mentor, school, slot (or None)."""
-    agenda = content.load("startgesprek")["agenda"]["items"]
+    """One sheet; `student` has naam, klas, guardians (naam, tolk_nodig, taal), mentor, school, slot (or
+    None) and `gouden_mail` (its compliment, shown at the opening; may be missing or empty)."""
+    from stip import invitations
+
+    section = content.load("startgesprek")
+    agenda = section["agenda"]["items"]
     meta = [t("sheet.klas", klas=student["klas"]), t("sheet.mentor", mentor=student["mentor"] or "—")]
     if student.get("slot"):
         slot = student["slot"]
@@ -53,26 +58,26 @@ def sheet_body(student: dict[str, Any]) -> str:
                 plaats=slot["location"] or "—",
             )
         )
-    guardians = (
-        ", ".join(
-            g["naam"] + (f" ({t('sheet.tolk')})" if g["tolk_nodig"] else "") for g in student["guardians"]
-        )
-        or "—"
-    )
+    guardians = invitations.guardians_line(student["guardians"]) or "—"
+    compliment = (student.get("gouden_mail") or "").strip()
     items = []
     for item in agenda:
         box = '<div class="goal"></div>' if item["id"] in GOAL_ITEMS else _lines(LINES.get(item["id"], 2))
+        if item["id"] == "opening" and compliment:
+            text = t("sheet.compliment", positief=compliment)
+            box = f'<span class="compliment">{escape(text)}</span>{box}'
         items.append(
             f"<li><strong>{escape(item['title'])}</strong>"
             f'<span class="hint">{escape(item["hint"])}</span>{box}</li>'
         )
+    foot = t("sheet.source", school=student["school"], sources=section["sources"])
     return (
         '<section class="sheet">'
         f"<h1>{escape(t('sheet.title', naam=student['naam']))}</h1>"
         f'<p class="meta">{"".join(f"<span>{escape(m)}</span>" for m in meta)}</p>'
         f'<p class="meta">{escape(t("sheet.present", ouders=guardians))}</p>'
         f"<ol>{''.join(items)}</ol>"
-        f'<p class="foot">{escape(t("sheet.source", school=student["school"]))}</p>'
+        f'<p class="foot">{escape(foot)}</p>'
         "</section>"
     )
 

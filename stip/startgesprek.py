@@ -23,13 +23,14 @@ from stip.validation import check_text, check_texts
 
 KIND = "startgesprek"
 VORMEN = klassen.KANALEN  # gesprek op school, telefoon, video, mail, app, huisbezoek
-INITIATIEF = ("school", "ouders", "samen")
+INITIATIEF = ("leerling", "school", "ouders", "samen")  # the student may take the first step too (CPS)
 COLLECTIVE = ("", "ja", "nee", "weet nog niet")
 BUDDY = ("", "kan helpen", "wil hulp", "beide", "nee")
 AFSPRAAK_STATUS = ("open", "gedaan", "vervallen")
 # The catalog key of every choice, per field (the stored value is the Dutch word itself).
 CHOICE_KEYS = {
     "initiatief": {
+        "leerling": "startgesprek.initiatief_leerling",
         "school": "startgesprek.initiatief_school",
         "ouders": "startgesprek.initiatief_ouders",
         "samen": "startgesprek.initiatief_samen",
@@ -686,13 +687,18 @@ def family_data(conn: Connection, actor: Actor, student_ids: list[int]) -> list[
                 "slot": slot,
             }
         )
+    from stip import gouden_mail
+
+    compliments = gouden_mail.compliments(conn, actor, list(student_ids))
+    for family in result:
+        family["gouden_mail"] = compliments.get(family["id"], "")  # shown on the conversation sheet
     return result
 
 
 def calendar_events(conn: Connection, actor: Actor, klas_id: int) -> list:
     """The planned talks of a class as `agenda.CalendarEvent`s, in time order, for the .ics export: the
     class's slots and the families in them in a fixed number of queries, whatever the class size."""
-    from stip import agenda
+    from stip import agenda, invitations
     from stip.i18n import t
 
     rows = [r for r in slots(conn, actor, klas_id) if r["student_id"]]
@@ -700,10 +706,7 @@ def calendar_events(conn: Connection, actor: Actor, klas_id: int) -> list:
     events = []
     for row in rows:
         family = families[row["student_id"]]
-        ouders = ", ".join(
-            g["naam"] + (f" ({t('startgesprek.tolk_badge')})" if g["tolk_nodig"] else "")
-            for g in family["guardians"]
-        )
+        ouders = invitations.guardians_line(family["guardians"])  # with the interpreter's language
         events.append(
             agenda.CalendarEvent(
                 uid=f"stip-slot-{row['id']}@stip",

@@ -9,7 +9,9 @@ Template rules:
 - A placeholder is `{name}` with `name` made of lowercase letters and `_` (`{roepnaam}`, `{vragen_ouders}`).
 - `{{` and `}}` are a literal `{` and `}`. Any other brace (`{Roepnaam}`, `{ datum }`, a lone `{`) is an
   error, so a mistyped placeholder never reaches a parent.
-- Every placeholder needs a value; a value that is None or only whitespace counts as missing.
+- Every placeholder needs a value; a value that is None or only whitespace counts as missing, except for
+  the names given as `optional`: an empty optional placeholder takes its whole line away (with a label
+  such as "Adres:"), and no double blank line is left behind.
 - Values are inserted as plain text: braces inside a value stay as they are (`"{x}"` stays `"{x}"`).
 """
 
@@ -80,13 +82,19 @@ def _bad_brace(template: str) -> str | None:
     return None
 
 
-def fill(template: str, values: Mapping[str, object], allowed: Collection[str] | None = None) -> str:
+def fill(
+    template: str,
+    values: Mapping[str, object],
+    allowed: Collection[str] | None = None,
+    optional: Collection[str] = (),
+) -> str:
     """`template` with every `{name}` replaced by `values[name]` as plain text.
 
     Raises `TemplateError`, checked in this order:
     - `texts.bad_brace`: a brace that is not a placeholder nor `{{`/`}}` (`values["fragment"]` shows it);
     - `texts.unknown_placeholder`: `allowed` is given and a placeholder is not in it (`error.names`);
-    - `texts.missing_value`: a placeholder without a value, or with an empty one (`error.names`).
+    - `texts.missing_value`: a placeholder without a value, or with an empty one (`error.names`), unless
+      it is `optional` (see the module's rules).
     """
     fragment = _bad_brace(template)
     if fragment is not None:
@@ -96,17 +104,40 @@ def fill(template: str, values: Mapping[str, object], allowed: Collection[str] |
         unknown = [name for name in names if name not in allowed]
         if unknown:
             raise TemplateError("texts.unknown_placeholder", unknown, allowed=braced(sorted(allowed)) or "-")
-    missing = [name for name in names if values.get(name) is None or not str(values[name]).strip()]
+    empty = {name for name in names if values.get(name) is None or not str(values[name]).strip()}
+    missing = [name for name in names if name in empty and name not in optional]
     if missing:
         raise TemplateError("texts.missing_value", missing)
+    if empty:
+        template = _drop_empty_lines(template, empty)
 
     def replace(match: re.Match[str]) -> str:
         name = match["name"]
         if name is None:
             return match[0][0]
-        return str(values[name])
+        return "" if name in empty else str(values[name])
 
     return PLACEHOLDER.sub(replace, template)
+
+
+def _drop_empty_lines(template: str, empty: Collection[str]) -> str:
+    """`template` without the lines that hold one of the `empty` placeholders (with their label, as in
+    "Adres: {adres}"); a blank line that would then follow another blank line, or end the text, goes too."""
+    marks = [f"{{{name}}}" for name in empty]
+    kept: list[str] = []
+    removed = False  # a line was left out since the last kept line
+    for line in template.split("\n"):
+        if any(mark in line for mark in marks):
+            removed = True
+            continue
+        if removed and not line.strip() and (not kept or not kept[-1].strip()):
+            continue
+        removed = False
+        kept.append(line)
+    if removed:
+        while kept and not kept[-1].strip():
+            kept.pop()
+    return "\n".join(kept)
 
 
 @dataclass

@@ -192,6 +192,7 @@ class GoudenMailScreen(Screen):
         }
         self.chosen = set(self.record["vragen"]) if self.record else set()
         self.question_boxes: dict[str, w.Checkbox] = {}
+        self.questions_message = w.HTML()  # "choose at least one question", under the questions
         # Each question group is built when it is opened: 40 checkboxes at once made the page heavy.
         self.questions = LazyAccordion(
             [t(key) for key in CATEGORY_KEYS.values()],
@@ -209,6 +210,7 @@ class GoudenMailScreen(Screen):
                 )
             ),
             self.questions,
+            self.questions_message,
         )
         self.separate = w.HTML()
         self.preview = w.Textarea(disabled=True, layout=w.Layout(width="640px", height="300px"))
@@ -222,7 +224,7 @@ class GoudenMailScreen(Screen):
         ready.on_click(lambda b: self._on_status(b, "klaar"))
         sent.on_click(lambda b: self._on_status(b, "verstuurd"))
         undo = w.Button(description=t("gouden_mail.undo_sent"), icon="undo")
-        undo.on_click(lambda b: self._on_status(b, "klaar"))
+        undo.on_click(self._on_undo)
         undo.layout.display = None if self.record and self.record["status"] == "verstuurd" else "none"
         self.undo = undo
         self.state = w.HTML()
@@ -293,7 +295,13 @@ class GoudenMailScreen(Screen):
         self.preview.value = "\n\n---\n\n".join(f"{m['subject']}\n\n{m['body']}" for m in mails)
         found = instellingen.missing(self.family, self.actor)  # no placeholder leaves for the parents
         text = "\n\n---\n\n".join(m["body"] for m in mails)
-        self.copy.refuse(refusal(found)) if found else self.copy.set_text(text)
+        incomplete = self._incomplete()
+        if self.record and self.record.get("vragen"):
+            self.questions_message.value = ""
+        if found or incomplete:
+            self.copy.refuse(refusal(found) if found else t(incomplete.message_key))
+        else:
+            self.copy.set_text(text)
         status = self.record["status"] if self.record else ""
         state = t(STATE_KEYS[status])
         if status == "verstuurd" and self.record.get("sent_at"):
@@ -302,10 +310,36 @@ class GoudenMailScreen(Screen):
             "<p>{a} <strong>{b}</strong></p>", a=t("gouden_mail.col_state") + ":", b=state
         )
 
+    def _incomplete(self) -> gouden_mail.GoudenMailError | None:
+        """Why this mail cannot go out yet (no positive message, no question), or None."""
+        try:
+            gouden_mail.check_complete(self.record)
+        except gouden_mail.GoudenMailError as refused:
+            return refused
+        return None
+
+    def _refuse(self, refused: gouden_mail.GoudenMailError) -> None:
+        """A refusal at its field: the positive message, the questions, or else next to the buttons."""
+        text = t(refused.message_key, **refused.values)
+        message = safe_html('<p class="stip-error" role="alert">{text}</p>', text=text)
+        if refused.field == "positief":
+            label = self.form.errors["positief"]
+            label.value = text
+            label.remove_class("stip-muted")
+            label.add_class("stip-error")
+            label.layout.display = None
+        elif refused.field == "vragen":
+            self.questions_message.value = message
+        self.state.value = message
+
     def _eml(self) -> DownloadFile | None:
         from stip import invitations
 
         self.form.flush()  # the last second of typing belongs in the draft too
+        incomplete = self._incomplete()
+        if incomplete:  # no draft without a positive message and a question
+            self._refuse(incomplete)
+            return None
         found = instellingen.missing(self.family, self.actor)
         if found:  # said below the buttons, where the click was
             self.state.value = safe_html('<p class="stip-error" role="alert">{text}</p>', text=refusal(found))
@@ -326,15 +360,25 @@ class GoudenMailScreen(Screen):
         self.form.flush()
         try:
             self._set_status(status)
-        except gouden_mail.GoudenMailError as refused:  # said next to the buttons, where the click was
-            self.state.value = safe_html('<p class="stip-error">{text}</p>', text=t(refused.message_key))
+        except gouden_mail.GoudenMailError as refused:  # at the field, and next to the buttons
+            self._refuse(refused)
 
-    def _set_status(self, status: str) -> None:
+    @handled
+    def _on_undo(self, button) -> None:
+        """ "Not sent after all": asked for on purpose, so the mail goes back to "klaar"."""
         with store.write() as conn:
-            self.version = gouden_mail.save(
-                conn, self.actor, self.student_id, {"status": status}, self.version
-            )
+            self.version = gouden_mail.undo_sent(conn, self.actor, self.student_id, self.version)
+        self._set_status(None)
+
+    def _set_status(self, status: str | None) -> None:
+        """Store `status` (None: already stored) and show the new state everywhere."""
+        with store.write() as conn:
+            if status is not None:
+                self.version = gouden_mail.save(
+                    conn, self.actor, self.student_id, {"status": status}, self.version
+                )
             self.record = gouden_mail.get(conn, self.actor, self.student_id)
+        status = self.record["status"]
         self._show_preview()
         self.undo.layout.display = None if status == "verstuurd" else "none"
         self.sent_button.disabled = status == "verstuurd"

@@ -184,7 +184,7 @@ class InvitePanel(w.VBox):
 
     def _families(self, ids: list[int]) -> list[dict]:
         with store.read() as conn:
-            return startgesprek.family_data(conn, self.actor, ids)
+            return invitations.families(conn, self.actor, ids)  # with brothers and sisters
 
     def _render(self, family: dict) -> list[dict]:
         template = {"subject": self.subject.value, "body": self.body.value}
@@ -277,7 +277,8 @@ class InvitePanel(w.VBox):
         )
 
     def _class_text(self) -> str:
-        return "\n\n=====\n\n".join(invitations.as_text(i) for f in self._class() for i in self._render(f))
+        letters = invitations.unique([(f["naam"], i) for f in self._class() for i in self._render(f)])
+        return "\n\n=====\n\n".join(invitations.as_text(i) for _name, i in letters)
 
     def _class_txt_file(self) -> DownloadFile | None:
         if self._refused(next(iter(self._class()), None), self.class_status):
@@ -293,7 +294,7 @@ class InvitePanel(w.VBox):
         families = self._class()
         if self._refused(next(iter(families), None), self.class_status):
             return None
-        items = [(f["naam"], i) for f in families for i in self._render(f)]
+        items = invitations.unique([(f["naam"], i) for f in families for i in self._render(f)])
         sender = invitations.sender(families[0]) if families else ""
         return DownloadFile(
             invitations.class_zip(items, sender),

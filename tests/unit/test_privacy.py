@@ -306,3 +306,32 @@ def test_pseudonyms_differ_per_secret_and_school(demo_school, actor):
     assert before.isdisjoint(after)
     assert privacy.pseudonym("a" * 64, 1) != privacy.pseudonym("b" * 64, 1)
     assert privacy.pseudonym("a" * 64, 1) == privacy.pseudonym("a" * 64, 1)
+
+
+def test_inzage_page_for_a_parent_reads_as_dutch_without_internal_numbers_or_raw_lists(demo_school, actor):
+    from stip import gouden_mail, startgesprek
+
+    with store.write() as conn:
+        sid = student_id(conn, "240120")
+        huda = guardian_id(conn, "Huda Alkhatib")
+        gouden_mail.save(
+            conn, actor, sid, {"positief": "Hielp opruimen.", "vragen": ["ouders-trots-waarop"]}, None
+        )
+        present = {"student": True, "guardians": [huda], "tolk": False}
+        version = startgesprek.get_conversation(conn, actor, sid)["version"]
+        startgesprek.save_conversation(
+            conn, actor, sid, {"present": present, "shared_goal": "Plannen"}, version
+        )
+        startgesprek.save_plan(
+            conn, actor, sid, {"vormen": ["telefoon", "mail"], "initiatief": "leerling"}, None
+        )
+        page = privacy.inzage_html(privacy.inzage(conn, actor, sid, for_guardian_id=huda))
+    body = page.split("</style>")[1]
+    for heading in ("Gesprekken", "Gouden mail", "Communicatieplan", "Koppelingen tussen leerling en ouders"):
+        assert heading in body, heading
+    assert "Waar bent u trots op bij uw kind?" in body and "ouders-trots-waarop" not in body
+    assert "de leerling, Huda Alkhatib" in body and "telefoon, mail" in body
+    assert "nummer in Stip" not in body and "(nummer)" not in body and "versie" not in body
+    assert not re.search(r"[{}\[\]]", body), re.findall(r".{40}[{}\[\]].{40}", body)
+    for key in ("student_id", "guardian_id", "school_id", "conversations", "gouden_mails", "shared_goal"):
+        assert key not in body, key

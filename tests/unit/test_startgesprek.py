@@ -9,6 +9,7 @@ informed apart.
 from __future__ import annotations
 
 import email
+import email.parser
 import io
 import re
 import zipfile
@@ -378,7 +379,11 @@ def test_progress_per_class_and_school_wide(demo_school, actor):
         startgesprek.save_plan(conn, actor, ids_1a[0], {"vormen": ["telefoon"]}, None)
         startgesprek.save_plan(conn, actor, ids_1a[2], {"momenten": "maart"}, None)  # a plan without vormen
         gouden_mail.save(
-            conn, actor, ids_1a[0], {"positief": "Hielp een klasgenoot.", "status": "verstuurd"}, None
+            conn,
+            actor,
+            ids_1a[0],
+            {"positief": "Hielp een klasgenoot.", "vragen": ["ouders-trots-waarop"], "status": "verstuurd"},
+            None,
         )
 
         klas = startgesprek.progress(conn, actor, klas_id("1A"))
@@ -725,3 +730,230 @@ def test_a_mentor_of_two_classes_cannot_hold_two_talks_at_once(demo_school, acto
         make(actor, "2B", time(19, 40), time(20, 40))
     assert refused.value.message_key == "startgesprek.slot_overlap_mentor"
     make(actor, "2B", time(20, 0), time(21, 0))  # right after: fine
+
+
+# -- parent texts (issue 14 §3) and protected contact details (§5) ------------------------------------
+
+
+def invite(actor, sid: int, channel: str = "email") -> list[dict]:
+    """The default invitation of one family, with brothers and sisters, as the invite panel makes it."""
+    with store.read() as conn:
+        [family] = invitations.families(conn, actor, [sid])
+    return invitations.render(invitations.defaults(channel), family, NOT_PLANNED, CONTACT)
+
+
+def add_guardian(sids: list[int], naam: str, email: str, telefoon: str, **values) -> int:
+    """A guardian linked to every student in `sids` (siblings sharing this guardian)."""
+    with store.write() as conn:
+        school = conn.execute(select(T.student.c.school_id).where(T.student.c.id == sids[0])).scalar_one()
+        gid = conn.execute(
+            T.guardian.insert().values(school_id=school, naam=naam, email=email, telefoon=telefoon, **values)
+        ).inserted_primary_key[0]
+        for sid in sids:
+            conn.execute(
+                T.student_guardian.insert().values(student_id=sid, guardian_id=gid, relatie="moeder")
+            )
+    return gid
+
+
+@pytest.mark.parametrize("channel", invitations.CHANNELS)
+def test_an_invitation_invites_everyone_says_what_to_do_and_how_long(demo_school, actor, channel):
+    rows = make(actor, "1A", time(19), time(19, 50), minutes=25, location="lokaal 1.12")
+    yousef = student("Yousef", "Alkhatib")
+    with store.write() as conn:
+        startgesprek.assign_slot(conn, actor, yousef, rows[0]["id"])
+    with store.read() as conn:
+        [family] = invitations.families(conn, actor, [yousef])
+    template = invitations.defaults(channel)
+    unknown = {**family, "school_adres": "", "mentor_telefoon": ""}  # before Instellingen is filled in
+    body = invitations.render(template, unknown, NOT_PLANNED, CONTACT)[0]["body"]
+    assert "u en Yousef uit" in body and "Komt u? Stuur" in body
+    assert "25 minuten" in body and "20 minuten" not in body and "ongeveer" not in body
+    assert "niets mis" not in body and "welkom" in body
+    assert "Spreekt u liever een andere taal?" in body  # no interpreter asked for: the offer stands
+    assert "Adres:" not in body and "andere ouder" not in body and "\n\n\n" not in body
+    assert "bericht naar s.verhoef@voorbeeldschool.example.\n" in body  # only the e-mail address
+    assert texts.readability(body).level == "B1"
+
+    known = {**family, "school_adres": "Schoolstraat 1, Utrecht", "mentor_telefoon": "06-1111 2222"}
+    body = invitations.render(template, known, NOT_PLANNED, CONTACT)[0]["body"]
+    assert "s.verhoef@voorbeeldschool.example of 06-1111 2222" in body
+    assert ("Adres: Schoolstraat 1, Utrecht" in body) == (channel != "app")
+
+
+@pytest.mark.parametrize("channel", invitations.CHANNELS)
+def test_a_family_that_needs_an_interpreter_reads_that_one_will_be_there_in_their_language(
+    demo_school, actor, channel
+):
+    imane = student("Imane", "Bouali")
+    with store.read() as conn:
+        [family] = invitations.families(conn, actor, [imane])
+    assert invitations.interpreter_languages(family["guardians"]) == ["Berbers (Tamazight)"]
+    assert invitations.guardians_line(family["guardians"]) == (
+        "Khadija Bouali (tolk Berbers (Tamazight)), Said Bouali"
+    )
+    [letter] = invite(actor, imane, channel)
+    assert "Er is een tolk Berbers (Tamazight) bij het gesprek." in letter["body"]
+    assert "Spreekt u liever" not in letter["body"] and "Wilt u een tolk" not in letter["body"]
+    # "tolk nodig" without a known language: the interpreter is still promised, nothing is asked
+    no_language = [{**g, "taal": ""} for g in family["guardians"]]
+    assert invitations.interpreter_languages(no_language) == []
+    body = invitations.render(
+        invitations.defaults(channel), {**family, "guardians": no_language}, NOT_PLANNED, CONTACT
+    )[0]["body"]
+    assert "Er is een tolk bij het gesprek." in body and "Spreekt u liever" not in body
+
+
+def test_the_sheet_shows_the_language_the_compliment_and_every_source(demo_school, actor):
+    imane = student("Imane", "Bouali")
+    with store.write() as conn:
+        gouden_mail.save(
+            conn, actor, imane, {"positief": "Imane hielp een nieuwe klasgenoot <op weg>."}, None
+        )
+    [family] = families(actor, [imane])
+    html = sheets.sheets_html([family])
+    assert "Khadija Bouali (tolk Berbers (Tamazight))" in html
+    assert "Uit de gouden mail: Imane hielp een nieuwe klasgenoot &lt;op weg&gt;." in html
+    foot = html.split('<p class="foot">')[1]
+    for source in ("CPS", "kenniskring", "Amsterdam-Diemen", "Malmberg"):
+        assert source in foot, source
+    assert "Wat willen we vandaag uit dit gesprek halen?" in html and "luistert vooral" not in html
+    [other] = families(actor, [student("Lotte", "Bakker")])
+    assert "Uit de gouden mail" not in sheets.sheets_html([other])
+
+
+def test_brothers_and_sisters_get_one_letter_naming_every_child_and_both_times(demo_school, actor):
+    lotte, thijs = student("Lotte", "Bakker"), student("Thijs", "Bakker")
+    one_a = make(actor, "1A", time(17), time(17, 40), location="lokaal 1.12")
+    two_b = make(actor, "2B", time(17, 20), time(17, 40), location="lokaal 2.04")
+    with store.write() as conn:
+        startgesprek.assign_slot(conn, actor, lotte, one_a[0]["id"])
+        startgesprek.assign_slot(conn, actor, thijs, two_b[0]["id"])
+    [letter] = invite(actor, lotte)  # Thijs is in 2B, with another mentor
+    body = letter["body"]
+    assert body.startswith("Beste Ruud Bakker, Lotte en Thijs,")
+    assert "u, Lotte en Thijs uit" in body and letter["subject"].startswith(
+        "Uitnodiging startgesprek Lotte en Thijs:"
+    )
+    assert "dinsdag 9 september om 17:00" in body
+    assert "Het gesprek over Thijs is direct daarna, om 17:20." in body
+    assert (
+        "Dat gesprek is in lokaal 2.04." in body
+        and "Dat gesprek is met Rachida Tahiri, de mentor van Thijs." in body
+    )
+    assert letter["students"] == [lotte, thijs]
+    [back] = invite(actor, thijs)  # the other mentor's letter names Lotte right before
+    assert "Het gesprek over Lotte is direct ervoor, om 17:00." in back["body"]
+
+    # a brother in the same class: one letter for the family in the class's downloads
+    with store.write() as conn:
+        daan, _version = klassen.save_student(
+            conn,
+            actor,
+            None,
+            {"leerlingnummer": "990001", "roepnaam": "Daan", "achternaam": "Bakker"},
+            klas="1A",
+        )
+        ruud = conn.execute(select(T.guardian.c.id).where(T.guardian.c.naam == "Ruud Bakker")).scalar_one()
+        conn.execute(T.student_guardian.insert().values(student_id=daan, guardian_id=ruud, relatie="vader"))
+        startgesprek.assign_slot(conn, actor, daan, one_a[1]["id"])
+    planned_ids = [sid for sid in class_ids(actor, "1A") if sid in planned(actor)]  # as the panel does
+    with store.read() as conn:
+        class_families = invitations.families(conn, actor, planned_ids)
+    letters = [
+        (f["naam"], i)
+        for f in class_families
+        for i in invitations.render(invitations.defaults("email"), f, NOT_PLANNED, CONTACT)
+    ]
+    kept = invitations.unique(letters)
+    assert [name for name, _i in letters] == ["Daan Bakker", "Lotte Bakker"]
+    [(_name, bakker)] = kept  # one letter for the family: it names all three children with their times
+    assert {lotte, daan, thijs} == set(bakker["students"])
+    assert "Het gesprek over Lotte is direct daarna, om 17:20." not in bakker["body"]
+    assert "Het gesprek over Lotte is direct ervoor, om 17:00." in bakker["body"]
+    assert "Het gesprek over Thijs is dezelfde dag, om 17:20." in bakker["body"]
+
+
+def test_parents_informed_apart_each_read_whether_the_other_is_invited(demo_school, actor):
+    first, second = invite(actor, student("Sem", "Dijk"), "brief")
+    for letter in (first, second):
+        assert "Ook de andere ouder is uitgenodigd, op dezelfde tijd." in letter["body"]
+        assert "Wilt u liever een eigen gesprek?" in letter["body"]
+    assert "Marloes" not in second["body"] and "Jeroen" not in first["body"]
+
+
+def test_a_protected_guardian_always_gets_a_letter_and_draft_of_their_own(demo_school, actor):
+    """§5: with siblings sharing both guardians and no "apart informeren", the guardian with protected
+    contact details is never on the other parent's To: line, letter or file, nor the other way round."""
+    lotte, thijs = student("Lotte", "Bakker"), student("Thijs", "Bakker")
+    add_guardian(
+        [lotte, thijs], "Anouk de Wit", "a.dewit@example.org", "06-9999 0000", contact_afgeschermd=True
+    )
+    parser = email.parser.BytesParser(policy=policy.default)
+    for sid in (lotte, thijs):
+        with store.read() as conn:
+            [family] = invitations.families(conn, actor, [sid])
+        assert not any(g["apart_informeren"] for g in family["guardians"])
+        mails = [
+            *invitations.render(invitations.defaults("email"), family, NOT_PLANNED, CONTACT),
+            *gouden_mail.render(family, None, NOT_PLANNED, NO_QUESTIONS),
+        ]
+        for mail in mails:
+            message = parser.parsebytes(invitations.as_eml(mail, "mentor@example.org"))
+            to = [address.addr_spec for address in message["To"].addresses]
+            assert len(to) == 1, to
+            raw = invitations.as_eml(mail)
+            if to == ["r.bakker@example.org"]:
+                assert b"a.dewit" not in raw and b"9999" not in raw and "Anouk" not in mail["body"]
+                assert "Ook de andere ouder is uitgenodigd" in mail["body"] or "Iets moois" in mail["subject"]
+            else:
+                assert to == ["a.dewit@example.org"] and b"r.bakker" not in raw and "Ruud" not in mail["body"]
+        letters = invitations.render(invitations.defaults("brief"), family, NOT_PLANNED, CONTACT)
+        assert [i["names"] for i in letters] == ["Ruud Bakker", "Anouk de Wit"]
+        assert all({lotte, thijs} == set(i["students"]) for i in letters)  # each letter names both children
+        archive = zipfile.ZipFile(
+            io.BytesIO(invitations.class_zip([(family["naam"], i) for i in letters], "m@example.org"))
+        )
+        ruud_file = [
+            archive.read(n) for n in archive.namelist() if b"r.bakker@example.org" in archive.read(n)
+        ]
+        assert len(ruud_file) == 1 and b"a.dewit" not in ruud_file[0] and b"9999" not in ruud_file[0]
+
+
+def test_gouden_mail_needs_a_question_names_school_and_contact_and_is_not_quietly_unsent(demo_school, actor):
+    sid = student("Yousef", "Alkhatib")
+    with store.write() as conn:
+        gouden_mail.save(conn, actor, sid, {"positief": "Yousef hielp met opruimen."}, None)
+        with pytest.raises(gouden_mail.GoudenMailError) as refused:
+            gouden_mail.save(conn, actor, sid, {"status": "klaar"}, 1)
+    assert (refused.value.message_key, refused.value.field) == ("gouden_mail.needs_question", "vragen")
+    assert t("gouden_mail.needs_question").startswith("Kies minstens één vraag")
+    with pytest.raises(gouden_mail.GoudenMailError):
+        gouden_mail.check_complete({"positief": "Goed.", "vragen": []})
+    with store.write() as conn:
+        gouden_mail.save(conn, actor, sid, {"vragen": ["ouders-trots-waarop"], "status": "verstuurd"}, 1)
+        with pytest.raises(gouden_mail.GoudenMailError) as refused:
+            gouden_mail.save(conn, actor, sid, {"status": "klaar"}, 2)
+        assert refused.value.message_key == "gouden_mail.already_sent"
+        assert gouden_mail.get(conn, actor, sid)["status"] == "verstuurd"
+        assert gouden_mail.undo_sent(conn, actor, sid, 2) == 3
+        record = gouden_mail.get(conn, actor, sid)
+        assert (record["status"], record["sent_at"]) == ("klaar", None)
+        with pytest.raises(gouden_mail.GoudenMailError):
+            gouden_mail.undo_sent(conn, actor, sid, 3)
+    [family] = families(actor, [sid])
+    [mail] = gouden_mail.render(family, record, NOT_PLANNED, NO_QUESTIONS)
+    assert "de mentor van Yousef op Voorbeeldschool" in mail["body"]
+    assert "Stuur dan een bericht naar s.verhoef@voorbeeldschool.example" in mail["body"]
+
+
+def test_the_student_can_take_the_first_step_in_the_plan(demo_school, actor):
+    sid = student("Yousef", "Alkhatib")
+    with store.write() as conn:
+        startgesprek.save_plan(conn, actor, sid, {"initiatief": "leerling"}, None)
+        assert startgesprek.get_plan(conn, actor, sid)["initiatief"] == "leerling"
+    assert startgesprek.INITIATIEF[0] == "leerling"
+    assert t(startgesprek.CHOICE_KEYS["initiatief"]["leerling"]) == "de leerling zelf"
+    assert "wat de leerling nodig heeft" in t("startgesprek.plan_hint") and "huisbezoek" in t(
+        "startgesprek.plan_hint"
+    )

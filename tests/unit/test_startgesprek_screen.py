@@ -406,7 +406,7 @@ def test_invite_panel_previews_a_family_and_offers_the_class(demo_school, actor)
     screen.tabs.selected_index = 1  # showing the tab again reads the plan
     preview = invite.preview.value
     assert invite.family.value == lotte
-    assert "Beste Ruud Bakker en Lotte," in preview and "dinsdag 9 september om 17:40" in preview
+    assert "Beste Ruud Bakker, Lotte en Thijs," in preview and "dinsdag 9 september om 17:40" in preview
     assert "lokaal 1.12" in preview and t("startgesprek.to_plan") not in preview and "{" not in preview
 
     name, mime, data = downloaded(button(invite, t("startgesprek.download_txt")))
@@ -601,3 +601,36 @@ def test_a_student_link_opens_that_students_class_and_talk(demo_school, actor):
     screen = StartgesprekScreen(query={"student": str(thijs)})
     assert screen.klas_name == "2B" and screen.tabs.selected_index == 2
     assert screen.talk.student.value == thijs
+
+
+def test_gouden_mail_screen_says_at_the_field_what_is_missing_and_never_quietly_unsends(demo_school, actor):
+    screen = GoudenMailScreen(query={"klas": "1A"})
+    yousef = screen.student_id
+    eml = button(screen, t("startgesprek.download_eml"))
+    sent = []
+    eml.send = lambda content, buffers=None: sent.append(content)
+
+    eml.click()  # nothing written yet: no draft, the message stands at the positive message
+    assert not sent and t("gouden_mail.needs_positief") in screen.form.errors["positief"].value
+    screen.form.fields["positief"].value = "Yousef hielp een klasgenoot."
+    screen.form.flush()
+    button(screen, t("gouden_mail.mark_klaar")).click()  # no question chosen yet
+    assert t("gouden_mail.needs_question") in screen.questions_message.value
+    eml.click()
+    assert not sent
+    with store.read() as conn:
+        assert gouden_mail.get(conn, actor, yousef)["status"] == "concept"
+
+    screen.question("ouders-trots-waarop").value = True
+    assert screen.questions_message.value == ""
+    eml.click()
+    assert len(sent) == 1
+    button(screen, t("gouden_mail.mark_verstuurd")).click()
+    button(screen, t("gouden_mail.mark_klaar")).click()  # on a sent mail: refused, still sent
+    assert t("gouden_mail.already_sent") in screen.state.value
+    with store.read() as conn:
+        assert gouden_mail.get(conn, actor, yousef)["status"] == "verstuurd"
+    button(screen, t("gouden_mail.undo_sent")).click()  # asked for on purpose
+    with store.read() as conn:
+        assert gouden_mail.get(conn, actor, yousef)["status"] == "klaar"
+    assert screen.undo.layout.display == "none" and not screen.sent_button.disabled

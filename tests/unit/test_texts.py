@@ -18,13 +18,20 @@ INVITATION_NAMES = {
     "ouders",
     "leerling",
     "roepnaam",
+    "kinderen",
     "datum",
     "tijd",
+    "duur",
     "plaats",
+    "adres",
+    "broers_zussen",
+    "tolk",
+    "andere_ouder",
     "mentor",
     "school",
     "contact",
 }
+OPTIONAL_NAMES = {"adres", "broers_zussen", "andere_ouder"}
 GOUDEN_MAIL_NAMES = {
     "ouders",
     "roepnaam",
@@ -34,6 +41,8 @@ GOUDEN_MAIL_NAMES = {
     "datum",
     "tijd",
     "mentor",
+    "school",
+    "contact",
 }
 CATEGORIES = {"welbevinden", "thuis", "wensen", "trots"}
 AUDIENCES = {"ouders", "leerling"}
@@ -53,7 +62,15 @@ def invitation_templates(data):
         (f"{channel}.{part}", text)
         for channel in ("brief", "email", "app")
         for part, text in invitation[channel].items()
-    ] + [("tolk_zin", invitation["tolk_zin"])]
+    ]
+
+
+def filled_sentences(data):
+    """(label, text) for every sentence Stip fills in per family, with sample values."""
+    sample = {"talen": "Turks", "naam": "Emre", "tijd": "19:40", "datum": "dinsdag 8 september"}
+    sample |= {"plaats": "lokaal B14", "mentor": "Rachida Tahiri", "email": "a@b.nl", "telefoon": "06-12"}
+    sample |= {"minuten": 20}
+    return [(key, fill(text, sample)) for key, text in data["invitation"]["sentences"].items()]
 
 
 def gouden_mail_templates(data):
@@ -77,6 +94,7 @@ def test_content_names_its_sources(data):
 
 def test_content_placeholders_come_only_from_the_allowed_sets(data):
     assert set(data["invitation"]["placeholders"]) == INVITATION_NAMES
+    assert set(data["invitation"]["optional"]) == OPTIONAL_NAMES
     assert set(data["gouden_mail"]["placeholders"]) == GOUDEN_MAIL_NAMES
     for label, template in invitation_templates(data):
         assert placeholders(template) <= INVITATION_NAMES, label
@@ -93,6 +111,11 @@ def test_every_template_fills_with_a_full_value_set_and_leaves_no_braces(data):
     invitation, mail = data["invitation"], data["gouden_mail"]
     assert set(invitation["example"]) == INVITATION_NAMES and set(mail["example"]) == GOUDEN_MAIL_NAMES
     filled = [fill(text, invitation["example"], INVITATION_NAMES) for _, text in invitation_templates(data)]
+    # the optional lines go away when empty, leaving no gap of two blank lines
+    empty = {**invitation["example"], **dict.fromkeys(OPTIONAL_NAMES, "")}
+    for _, text in invitation_templates(data):
+        short = fill(text, empty, INVITATION_NAMES, OPTIONAL_NAMES)
+        assert "\n\n\n" not in short and "Adres:" not in short
     filled += [fill(text, mail["example"], GOUDEN_MAIL_NAMES) for _, text in gouden_mail_templates(data)]
     for text in filled:
         assert "{" not in text and "}" not in text, text
@@ -103,22 +126,42 @@ def test_invitations_say_who_when_where_why_and_how_to_change(data):
     invitation = data["invitation"]
     for channel in ("brief", "email", "app"):
         body = invitation[channel]["body"]
-        assert {"ouders", "roepnaam", "datum", "tijd", "plaats", "contact", "mentor"} <= placeholders(body)
-        assert "20 minuten" in body and "tolk" in body and "niets mis" in body, channel
+        wanted = {
+            "ouders",
+            "kinderen",
+            "datum",
+            "tijd",
+            "duur",
+            "plaats",
+            "contact",
+            "mentor",
+            "school",
+            "tolk",
+        }
+        assert wanted | {"broers_zussen", "andere_ouder"} <= placeholders(body), channel
+        # everyone the letter is for is invited, and asked to answer; the real length, no fixed "20"
+        assert "u en {kinderen} uit" in body and "nodig" in body and "Komt u? Stuur" in body, channel
+        assert "20" not in body and "ongeveer" not in body, channel
+        # a plain welcome: no negation that plants the idea of trouble, no question whether one wants a tolk
+        assert "niets mis" not in body and "welkom" in body and "Wilt u een tolk" not in body, channel
     for channel in ("brief", "email"):
         body = invitation[channel]["body"]
         assert "Hoe gaat het" in body or "hoe het gaat" in body
         assert "goed" in body and "bereiken" in body and "contact" in body
         assert "mentor is" in body  # the word mentor is explained
     assert invitation["brief"]["title"] and invitation["email"]["subject"]
-    assert len(fill(invitation["app"]["body"], invitation["example"])) <= 300
-    assert "tolk" in invitation["tolk_zin"]
+    single = {**invitation["example"], "kinderen": "Noor", **dict.fromkeys(OPTIONAL_NAMES, "")}
+    assert len(fill(invitation["app"]["body"], single, optional=OPTIONAL_NAMES)) <= 450  # one phone screen
+    sentences = invitation["sentences"]
+    assert "tolk {talen}" in sentences["tolk_language"] and "?" not in sentences["tolk_language"]
+    assert "tolk" in sentences["tolk_offer"] and "tolk" in sentences["tolk_there"]
 
 
 def test_every_shipped_invitation_and_the_gouden_mail_are_b1(data):
     invitation, mail = data["invitation"], data["gouden_mail"]
     filled = [(label, fill(text, invitation["example"])) for label, text in invitation_templates(data)]
     filled += [(label, fill(text, mail["example"])) for label, text in gouden_mail_templates(data)]
+    filled += filled_sentences(data)
     for label, text in filled:
         result = readability(text)
         assert result.level == "B1", (label, result)
@@ -130,6 +173,7 @@ def test_agenda_follows_the_conversation_in_order(data):
     items = data["agenda"]["items"]
     assert [item["id"] for item in items] == [
         "opening",
+        "gesprek_doel",
         "leerling_eerst",
         "welbevinden",
         "doel",
@@ -141,6 +185,15 @@ def test_agenda_follows_the_conversation_in_order(data):
     assert all(item["title"].strip() and item["hint"].strip() and "\n" not in item["hint"] for item in items)
     titles = " ".join(item["title"] for item in items)
     assert "stip op de horizon" in titles and "communicatieplan op maat" in titles
+    hints = {item["id"]: item["hint"] for item in items}
+    # a talk between equals (CPS): not "parents add, you mainly listen"
+    assert "luistert vooral" not in hints["leerling_eerst"] and "gelijken" in hints["leerling_eerst"]
+    # the plan starts from the student, who may take the first step; a home visit only when agreed together
+    assert "wat de leerling nodig heeft" in hints["contact"] and "de leerling zelf" in hints["contact"]
+    assert "huisbezoek alleen als" in hints["contact"] and "samen" in hints["contact"]
+    # this talk's goal agreed at its start, and checked with the year's goal at its end (kenniskring)
+    assert "aan het begin samen af" in hints["gesprek_doel"]
+    assert "doel van vandaag" in hints["afsluiting"] and "doel voor het jaar" in hints["afsluiting"]
 
 
 def test_gouden_mail_prompts_and_question_bank(data):

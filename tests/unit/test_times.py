@@ -46,7 +46,13 @@ def test_the_store_gives_back_aware_utc_timestamps(demo_school, actor):
     with store.write() as conn:
         sid = student_id(conn)
         startgesprek.mark_invited(conn, actor, [sid], "email")
-        gouden_mail.save(conn, actor, sid, {"positief": "Sara helpt anderen graag."}, None)
+        gouden_mail.save(
+            conn,
+            actor,
+            sid,
+            {"positief": "Sara helpt anderen graag.", "vragen": ["ouders-trots-waarop"]},
+            None,
+        )
         gouden_mail.save(conn, actor, sid, {"status": "verstuurd"}, 1)
     with store.read() as conn:
         student = conn.execute(select(T.student).where(T.student.c.id == sid)).mappings().one()
@@ -140,7 +146,13 @@ def test_the_save_bar_and_the_gouden_mail_date_use_school_time():
 def test_last_contact_of_a_gouden_mail_is_its_day_at_school(demo_school, actor):
     with store.write() as conn:
         sid = student_id(conn)
-        gouden_mail.save(conn, actor, sid, {"positief": "Goed bezig.", "status": "verstuurd"}, None)
+        gouden_mail.save(
+            conn,
+            actor,
+            sid,
+            {"positief": "Goed bezig.", "vragen": ["ouders-trots-waarop"], "status": "verstuurd"},
+            None,
+        )
         conn.execute(
             update(T.gouden_mail)
             .where(T.gouden_mail.c.student_id == sid)
