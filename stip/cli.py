@@ -117,7 +117,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except demo.DemoRefused as exc:
         print(t(exc.message_key), file=sys.stderr)
         return 1
-    print(t("demo.loaded", school=loaded.school, students=loaded.students, klassen=loaded.klassen))
+    print(t(
+            "demo.loaded",
+            school=loaded.school,
+            students=t("klassen.n_students", count=loaded.students),
+            klassen=t("klassen.n_klassen", count=loaded.klassen),
+        ))
     return 0
 
 
@@ -214,9 +219,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(
                 t(
                     "cli.demo_removed",
-                    students=removed.students,
-                    guardians=removed.guardians,
-                    klassen=removed.klassen,
+                    students=t("klassen.n_students", count=removed.students),
+                    guardians=t("klassen.n_guardians", count=removed.guardians),
+                    klassen=t("klassen.n_klassen", count=removed.klassen),
                 )
             )
     if args.json:
@@ -231,7 +236,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                 t("cli.imported", created=stored.created, updated=stored.updated, missing=len(stored.missing))
             )
         elif plan.ok:
-            print(t("cli.import_dry_run", students=report["students"], guardians=report["guardians"]))
+            print(
+                t(
+                    "cli.import_dry_run",
+                    students=t("klassen.n_students", count=report["students"]),
+                    guardians=t("klassen.n_guardians", count=report["guardians"]),
+                )
+            )
         else:
             print(t("cli.import_refused", errors=len(plan.errors)), file=sys.stderr)
     return 0 if plan.ok else 1

@@ -202,12 +202,12 @@ def assign_slot(conn: Connection, actor: Actor, student_id: int, slot_id: int | 
         raise StartgesprekError("startgesprek.slot_taken") from None
 
 
-def slot_times(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, Any]:
-    """When this school year's startgesprek of each student starts (only students with a slot)."""
+def slot_spans(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, tuple[Any, Any]]:
+    """When this school year's startgesprek of each student starts and ends (only students with a slot)."""
     if not student_ids:
         return {}
     rows = conn.execute(
-        select(T.conversation.c.student_id, T.slot.c.starts_at)
+        select(T.conversation.c.student_id, T.slot.c.starts_at, T.slot.c.ends_at)
         .join(T.slot, T.slot.c.id == T.conversation.c.slot_id)
         .where(
             T.conversation.c.student_id.in_(student_ids),
@@ -216,7 +216,24 @@ def slot_times(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[i
             T.slot.c.school_id == actor.school_id,
         )
     ).all()
-    return {r.student_id: r.starts_at for r in rows}
+    return {r.student_id: (r.starts_at, r.ends_at) for r in rows}
+
+
+def siblings_apart(conn: Connection, actor: Actor, student_id: int) -> list[dict[str, Any]]:
+    """The siblings of a planned student whose talk is planned too but not back to back with theirs
+    (the family would have to come twice), each with `starts_at`; empty when all is well."""
+    from stip import planning
+
+    siblings = klassen.siblings_of(conn, actor, [student_id])[student_id]
+    spans = slot_spans(conn, actor, [student_id, *(s["id"] for s in siblings)])
+    if student_id not in spans:
+        return []
+    mine = planning.Slot(*spans[student_id])
+    return [
+        {**s, "starts_at": spans[s["id"]][0]}
+        for s in siblings
+        if s["id"] in spans and not planning.adjacent(mine, planning.Slot(*spans[s["id"]]))
+    ]
 
 
 def place_in_slot(conn: Connection, actor: Actor, slot_id: int, old: int | None, new: int | None) -> None:
@@ -252,7 +269,9 @@ def auto_assign(conn: Connection, actor: Actor, klas_id: int):
     own = slots(conn, actor, klas_id)
     slot_ids = {as_slot(row): row["id"] for row in own if row["student_id"] is None}
     planned = {row["student_id"] for row in own if row["student_id"]}
-    unplanned = [s["id"] for s in klassen.class_students(conn, actor, klas_id) if s["id"] not in planned]
+    students = [s for s in klassen.class_students(conn, actor, klas_id) if s["id"] not in planned]
+    unplanned = [s["id"] for s in students]
+    interpreter = {s["id"]: _interpreter(s["guardians"]) for s in students}
     siblings = klassen.siblings_of(conn, actor, unplanned)
     sibling_slots = _planned_slots(
         conn, actor, sorted({o["id"] for group in siblings.values() for o in group})
@@ -261,7 +280,7 @@ def auto_assign(conn: Connection, actor: Actor, klas_id: int):
     fixed: dict[int, planning.Slot] = {}
     for student_id in unplanned:
         sibling_ids = frozenset(o["id"] for o in siblings[student_id])
-        families.append(planning.Family(student_id, None, sibling_ids))
+        families.append(planning.Family(student_id, None, sibling_ids, interpreter[student_id]))
         for sibling in sibling_ids - fixed.keys():
             row = sibling_slots.get(sibling)
             if row is not None:
@@ -271,6 +290,14 @@ def auto_assign(conn: Connection, actor: Actor, klas_id: int):
     result.placed = {s: slot for s, slot in result.placed.items() if s not in fixed}  # not the anchors
     _store_slots(conn, actor, {student_id: slot_ids[slot] for student_id, slot in result.placed.items()})
     return result
+
+
+def _interpreter(guardians: list[dict[str, Any]]) -> str | None:
+    """The language of the interpreter a family needs ("" when not known), None when it needs none."""
+    needed = [g for g in guardians if g["tolk_nodig"]]
+    if not needed:
+        return None
+    return next((g["taal"].strip() for g in needed if g["taal"].strip()), "")
 
 
 def _planned_slots(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, Any]:

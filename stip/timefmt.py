@@ -93,6 +93,12 @@ def format_short(value: datetime) -> str:
     return f"{moment.day:02d}-{moment.month:02d} {format_time(moment)}"
 
 
+def short_day(value: date | datetime) -> str:
+    """ "di 8-9": weekday and day-month, for a slot in the current season, whatever the server's locale."""
+    day = _day(value)
+    return f"{DAYS[day.weekday()][:2]} {day.day}-{day.month}"
+
+
 def long_date(value: date | datetime) -> str:
     """ "dinsdag 24 november", whatever the server's locale."""
     day = _day(value)

@@ -155,7 +155,7 @@ class ClassPanel(w.VBox):
             text=t(
                 "klassen.class_summary",
                 klas=info.name,
-                students=len(students),
+                students=t("klassen.n_students", count=len(students)),
                 mentor=info.mentor or t("klassen.no_mentor"),
                 tolk=tolk,
             ),

@@ -66,8 +66,8 @@ class StartScreen(Screen):
                 text=t(
                     "start.demo_active",
                     school=summary.name,
-                    students=summary.students,
-                    klassen=summary.klassen,
+                    students=t("klassen.n_students", count=summary.students),
+                    klassen=t("klassen.n_klassen", count=summary.klassen),
                 ),
             )
         elif summary.students:
@@ -76,8 +76,8 @@ class StartScreen(Screen):
                 text=t(
                     "start.school_line",
                     school=summary.name,
-                    students=summary.students,
-                    klassen=summary.klassen,
+                    students=t("klassen.n_students", count=summary.students),
+                    klassen=t("klassen.n_klassen", count=summary.klassen),
                 ),
             )
         else:
@@ -107,7 +107,12 @@ class StartScreen(Screen):
             loaded = demo.load_demo(conn, self.actor)
         self.refresh()
         self.savebar.info(
-            t("demo.loaded", school=loaded.school, students=loaded.students, klassen=loaded.klassen)
+            t(
+                "demo.loaded",
+                school=loaded.school,
+                students=t("klassen.n_students", count=loaded.students),
+                klassen=t("klassen.n_klassen", count=loaded.klassen),
+            )
         )
 
 

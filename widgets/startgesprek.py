@@ -23,7 +23,6 @@ from widgets.components.screen import Screen
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 STYLE = {"description_width": "190px"}
 FREE = 0  # the dropdown value of "no family in this slot"
-DAYS_SHORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 def parse_time(text: str, field: str) -> time:
@@ -46,8 +45,14 @@ def parse_breaks(text: str) -> list[tuple[time, time]]:
 
 def slot_label(start: datetime, end: datetime) -> str:
     """ "di 8-9 17:00–17:20" (Dutch weekday, whatever the server's locale)."""
-    hours = f"{timefmt.format_time(start)}–{timefmt.format_time(end)}"
-    return f"{DAYS_SHORT[start.weekday()]} {start.day}-{start.month} {hours}"
+    return f"{timefmt.short_day(start)} {timefmt.format_time(start)}–{timefmt.format_time(end)}"
+
+
+def interpreter_languages(guardians: list[dict]) -> str:
+    """ "Arabisch, Pools": the languages of the guardians who need an interpreter, once each."""
+    return ", ".join(
+        dict.fromkeys(g["taal"].strip() for g in guardians if g["tolk_nodig"] and g["taal"].strip())
+    )
 
 
 def student_name(student: dict) -> str:
@@ -86,6 +91,8 @@ class PlanPanel(w.VBox):
         self.table = w.VBox()
         self._rows: dict[int, w.HBox] = {}  # slot id → its row, kept between refreshes
         self._quiet = False
+        self._shown_klas: int | None = None
+        self._names: list[tuple[str, int]] = []
         self.confirm = w.HBox(layout=w.Layout(align_items="center", flex_flow="row wrap"))
         self.summary = w.HTML()
         form = w.VBox(
@@ -118,6 +125,11 @@ class PlanPanel(w.VBox):
         """Read the class's slots and families (a fixed number of queries, whatever the class or school
         size) and update the rows in place: a row's widgets are made once per slot and kept."""
         klas_id = self.screen.klas_id
+        if klas_id != self._shown_klas:  # another class: nothing of the previous one stays on screen
+            self._shown_klas = klas_id
+            self.savebar.reset()
+            self.confirm.children = ()
+            self.breaks.value = self.location.value = ""
         if klas_id is None:
             self._rows.clear()
             self.table.children = ()
@@ -127,7 +139,7 @@ class PlanPanel(w.VBox):
             rows = startgesprek.slots(conn, actor, klas_id)
             students = klassen.class_students(conn, actor, klas_id)
             siblings = klassen.siblings_of(conn, actor, [s["id"] for s in students])
-            sibling_slots = startgesprek.slot_times(
+            sibling_slots = startgesprek.slot_spans(
                 conn, actor, sorted({o["id"] for group in siblings.values() for o in group})
             )
         planned = {r["student_id"] for r in rows if r["student_id"]}
@@ -135,10 +147,13 @@ class PlanPanel(w.VBox):
         self.summary.value = safe_html(
             "<p>{text}</p>",
             text=t(
-                "startgesprek.plan_summary", slots=len(rows), planned=len(planned), students=len(students)
+                "startgesprek.plan_summary",
+                slots=t("startgesprek.n_slots", count=len(rows)),
+                planned=len(planned),
+                families=t("startgesprek.n_families", count=len(students)),
             ),
         )
-        names = [(student_name(s), s["id"]) for s in students]
+        names = self._names = [(student_name(s), s["id"]) for s in students]
         free = (t("startgesprek.free"), FREE)
         self._rows = {
             slot_id: row for slot_id, row in self._rows.items() if slot_id in {r["id"] for r in rows}
@@ -192,18 +207,23 @@ class PlanPanel(w.VBox):
             return ""
         notes = []
         if any(g["tolk_nodig"] for g in student["guardians"]):
+            languages = interpreter_languages(student["guardians"])
             notes.append(
                 safe_html(
                     '<span class="stip-badge stip-badge--tolk">{text}</span>',
-                    text=t("startgesprek.tolk_badge"),
+                    text=t("startgesprek.tolk_badge_taal", taal=languages)
+                    if languages
+                    else t("startgesprek.tolk_badge"),
                 )
             )
         for sibling in siblings.get(student["id"], []):
-            moment = sibling_slots.get(sibling["id"])
+            span = sibling_slots.get(sibling["id"])
             text = t(
                 "startgesprek.sibling_note",
                 naam=f"{sibling['roepnaam']} ({sibling['klas']})",
-                tijd=timefmt.format_time(moment) if moment else t("startgesprek.not_planned"),
+                tijd=f"{timefmt.short_day(span[0])} {timefmt.format_time(span[0])}"
+                if span
+                else t("startgesprek.not_planned"),
             )
             notes.append(safe_html('<span class="stip-muted">{text}</span>', text=text))
         return " ".join(notes)
@@ -239,8 +259,24 @@ class PlanPanel(w.VBox):
             startgesprek.place_in_slot(
                 conn, self.screen.actor, slot_id, change["old"] or None, change["new"] or None
             )
+            apart = (
+                startgesprek.siblings_apart(conn, self.screen.actor, change["new"]) if change["new"] else []
+            )
         self.refresh()
-        self.savebar.saved()
+        if apart:
+            self.savebar.info(
+                t(
+                    "startgesprek.siblings_apart",
+                    naam=next((n for n, i in self._names if i == change["new"]), ""),
+                    broers_zussen=", ".join(
+                        f"{s['roepnaam']} ({s['klas']}, {timefmt.short_day(s['starts_at'])} "
+                        f"{timefmt.format_time(s['starts_at'])})"
+                        for s in apart
+                    ),
+                )
+            )
+        else:
+            self.savebar.saved()
 
     @handled
     def _on_delete(self, button, slot_id: int, name: str | None) -> None:
@@ -271,48 +307,20 @@ class PlanPanel(w.VBox):
         with store.write() as conn:
             result = startgesprek.auto_assign(conn, self.screen.actor, self.screen.klas_id)
         self.refresh()
-        self.savebar.info(
-            t(
-                "startgesprek.auto_result",
-                placed=len(result.placed),
-                unplaced=len(result.unplaced),
-                adjacent=result.siblings_adjacent,
-            )
-        )
+        parts = [t("startgesprek.auto_result", placed=t("startgesprek.n_families", count=len(result.placed)))]
+        if result.siblings_adjacent:
+            parts.append(t("startgesprek.auto_adjacent", count=result.siblings_adjacent))
+        names = dict((i, n) for n, i in self._names)
+        unplaced = [names[s] for s in result.unplaced if s in names]
+        if unplaced:
+            parts.append(t("startgesprek.auto_unplaced", names=", ".join(unplaced)))
+        self.savebar.info(" ".join(parts))
 
     def _ics(self) -> DownloadFile:
         from stip import agenda
 
         with store.read() as conn:
-            rows = [
-                r for r in startgesprek.slots(conn, self.screen.actor, self.screen.klas_id) if r["student_id"]
-            ]
-            families = {
-                f["id"]: f
-                for f in startgesprek.family_data(conn, self.screen.actor, [r["student_id"] for r in rows])
-            }
-        events = []
-        for row in rows:
-            family = families[row["student_id"]]
-            ouders = ", ".join(
-                g["naam"] + (f" ({t('startgesprek.tolk_badge')})" if g["tolk_nodig"] else "")
-                for g in family["guardians"]
-            )
-            events.append(
-                agenda.CalendarEvent(
-                    uid=f"stip-slot-{row['id']}@stip",
-                    start=row["starts_at"],
-                    end=row["ends_at"],
-                    summary=t("startgesprek.ics_summary", naam=family["naam"], klas=family["klas"]),
-                    description=t(
-                        "startgesprek.ics_description",
-                        naam=family["naam"],
-                        klas=family["klas"],
-                        ouders=ouders or "—",
-                    ),
-                    location=row["location"],
-                )
-            )
+            events = startgesprek.calendar_events(conn, self.screen.actor, self.screen.klas_id)
         return DownloadFile(
             agenda.to_ics(events, t("startgesprek.ics_calendar", klas=self.screen.klas_name)),
             f"startgesprekken-{self.screen.klas_name}.ics",

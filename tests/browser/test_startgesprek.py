@@ -67,9 +67,9 @@ def test_startgesprek_season_from_slots_to_recorded_goal(page, stip_server, demo
     page.get_by_role("button", name="Tijden toevoegen").click()
     expect(page.get_by_text("14 gesprekstijden toegevoegd.")).to_be_visible()
     page.get_by_role("combobox", name=re.compile("16:00–16:20")).select_option(label="Yousef Alkhatib")
-    expect(page.get_by_text("14 gesprekstijden, 1 van de 26 gezinnen ingepland.")).to_be_visible()
+    expect(page.get_by_text("14 gesprekstijden; 1 van 26 gezinnen ingepland.")).to_be_visible()
     page.get_by_role("button", name="Automatisch indelen").click()
-    expect(page.get_by_text("14 gesprekstijden, 14 van de 26 gezinnen ingepland.")).to_be_visible()
+    expect(page.get_by_text("14 gesprekstijden; 14 van 26 gezinnen ingepland.")).to_be_visible()
     expect(page.get_by_role("combobox", name=re.compile("18:(00|10)–"))).to_have_count(
         0
     )  # the break stays free

@@ -84,7 +84,8 @@ def test_every_read_service_answers_while_another_process_writes(writer, actor):
         assert len(startgesprek.family_data(conn, actor, ids)) == len(ids)
         startgesprek.states(conn, actor, ids)
         startgesprek.last_contacts(conn, actor, ids)
-        startgesprek.slot_times(conn, actor, ids)
+        startgesprek.slot_spans(conn, actor, ids)
+        startgesprek.siblings_apart(conn, actor, first)
         startgesprek.get_plan(conn, actor, first)
         startgesprek.afspraken(conn, actor, first)
         assert startgesprek.progress_by_klas(conn, actor)[0].students > 0
