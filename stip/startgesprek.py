@@ -294,10 +294,11 @@ def auto_assign(conn: Connection, actor: Actor, klas_id: int):
 
 def _interpreter(guardians: list[dict[str, Any]]) -> str | None:
     """The language of the interpreter a family needs ("" when not known), None when it needs none."""
-    needed = [g for g in guardians if g["tolk_nodig"]]
-    if not needed:
+    from stip import invitations
+
+    if not any(g["tolk_nodig"] for g in guardians):
         return None
-    return next((g["taal"].strip() for g in needed if g["taal"].strip()), "")
+    return next(iter(invitations.interpreter_languages(guardians)), "")
 
 
 def _planned_slots(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, Any]:

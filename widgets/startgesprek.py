@@ -48,13 +48,6 @@ def slot_label(start: datetime, end: datetime) -> str:
     return f"{timefmt.short_day(start)} {timefmt.format_time(start)}–{timefmt.format_time(end)}"
 
 
-def interpreter_languages(guardians: list[dict]) -> str:
-    """ "Arabisch, Pools": the languages of the guardians who need an interpreter, once each."""
-    return ", ".join(
-        dict.fromkeys(g["taal"].strip() for g in guardians if g["tolk_nodig"] and g["taal"].strip())
-    )
-
-
 def student_name(student: dict) -> str:
     return klassen.full_name(student["roepnaam"], student["tussenvoegsel"], student["achternaam"])
 
@@ -207,7 +200,9 @@ class PlanPanel(w.VBox):
             return ""
         notes = []
         if any(g["tolk_nodig"] for g in student["guardians"]):
-            languages = interpreter_languages(student["guardians"])
+            from stip import invitations
+
+            languages = ", ".join(invitations.interpreter_languages(student["guardians"]))
             notes.append(
                 safe_html(
                     '<span class="stip-badge stip-badge--tolk">{text}</span>',
