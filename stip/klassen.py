@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from stip import timefmt
+from stip.collector import paused
 from stip.schools import Actor, find_student
 from stip.store import tables as T
 from stip.store import update_versioned
@@ -279,6 +280,7 @@ class PreparedImport:
     flag_missing: list[int] = field(default_factory=list)  # students no longer in the list
 
 
+@paused
 def prepare_import(conn: Connection, actor: Actor, plan) -> PreparedImport:
     """Match a validated class list (`stip.imports.ImportPlan`) against the store: reads only, so it runs
     on a read transaction before the short write (`apply_import`). Raises ImportRejected for a plan with
@@ -410,6 +412,7 @@ def _match_guardian(prepared, student, guardian, apart, current, by_name_email) 
         current.append((guardian_id, naam))
 
 
+@paused
 def apply_import(conn: Connection, actor: Actor, plan, today: date | None = None) -> ImportResult:
     """Store a class list: all or nothing, one executemany per table, on a write transaction.
 
@@ -478,8 +481,8 @@ def _write_import(conn: Connection, actor: Actor, prepared: PreparedImport, toda
     if student_ids:
         executemany(
             conn,
-            insert(T.student).values(author_id=author),
-            [
+            insert(T.student),
+            [  # in the order of the table's columns, so the rows go to the driver as they are
                 (
                     sid,
                     school,
@@ -488,10 +491,20 @@ def _write_import(conn: Connection, actor: Actor, prepared: PreparedImport, toda
                     item.tussenvoegsel,
                     item.achternaam,
                     klas(ref),
+                    author,
                 )
                 for sid, (item, ref) in zip(student_ids, prepared.new_students, strict=True)
             ],
-            ("id", "school_id", "leerlingnummer", "roepnaam", "tussenvoegsel", "achternaam", "klas_id"),
+            (
+                "id",
+                "school_id",
+                "leerlingnummer",
+                "roepnaam",
+                "tussenvoegsel",
+                "achternaam",
+                "klas_id",
+                "author_id",
+            ),
         )
     if prepared.student_updates:
         executemany(
@@ -523,12 +536,12 @@ def _write_import(conn: Connection, actor: Actor, prepared: PreparedImport, toda
     if guardian_ids:
         executemany(
             conn,
-            insert(T.guardian).values(school_id=school, author_id=author),
-            [
-                (gid, v["naam"], v["email"], v["telefoon"], v["taal"], v["tolk_nodig"])
+            insert(T.guardian),
+            [  # in the order of the table's columns
+                (gid, school, v["naam"], v["email"], v["telefoon"], v["taal"], v["tolk_nodig"], author)
                 for gid, v in zip(guardian_ids, prepared.new_guardians, strict=True)
             ],
-            ("id", "naam", "email", "telefoon", "taal", "tolk_nodig"),
+            ("id", "school_id", "naam", "email", "telefoon", "taal", "tolk_nodig", "author_id"),
         )
     if prepared.guardian_updates:
         keep = {key: func.coalesce(bindparam(f"new_{key}"), T.guardian.c[key]) for key in GUARDIAN_IMPORTED}
