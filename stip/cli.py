@@ -117,12 +117,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except demo.DemoRefused as exc:
         print(t(exc.message_key), file=sys.stderr)
         return 1
-    print(t(
+    print(
+        t(
             "demo.loaded",
             school=loaded.school,
             students=t("klassen.n_students", count=loaded.students),
             klassen=t("klassen.n_klassen", count=loaded.klassen),
-        ))
+        )
+    )
     return 0
 
 
