@@ -276,6 +276,11 @@ afspraak = Table(
     Column("wanneer", Date, nullable=True),
     Column("status", String(20), nullable=False, server_default="open"),
     Column("evaluatie", Text, nullable=False, server_default=""),
+    # Issue 15: who carries it (school, ouders, leerling), and the evaluation at its date.
+    Column("eigenaar", String(20), nullable=False, server_default=""),
+    Column("geholpen", String(20), nullable=False, server_default=""),  # ja / deels / nee
+    Column("vervolg", Text, nullable=False, server_default=""),
+    Column("evaluated_on", Date, nullable=True),
     *record_columns(),
 )
 
@@ -292,8 +297,97 @@ communicatieplan = Table(
     Column("initiatief", String(40), nullable=False, server_default=""),
     Column("review_on", Date, nullable=True),
     Column("notes", Text, nullable=False, server_default=""),
+    # Issue 15: the plan starts from what the student needs; made from a pattern or from scratch.
+    Column("behoefte", Text, nullable=False, server_default=""),
+    Column("patroon", String(40), nullable=False, server_default=""),
+    Column("leerling_erbij", String(20), nullable=False, server_default=""),  # ja / nee / soms
     *record_columns(),
     UniqueConstraint("student_id", "school_year_id"),
+)
+
+# One moment of a communicatieplan as data: "na rapport 1" is (na_rapport, "1"), "november" is
+# (maand, "11"), "juni-evaluatie" is (juni_evaluatie, ""), "elke 6 weken" is (interval_weken, "6"),
+# a date is (datum, "2026-11-20"); resolved to dates against the school year's report days and holidays.
+plan_moment = Table(
+    "plan_moment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "communicatieplan_id",
+        Integer,
+        ForeignKey("communicatieplan.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(20), nullable=False),
+    Column("value", String(40), nullable=False, server_default=""),
+    Column("vorm", String(40), nullable=False, server_default=""),
+    Column("initiatief", String(20), nullable=False, server_default=""),
+    Column("position", Integer, nullable=False, server_default="0"),
+    *record_columns(),
+)
+
+# Every contact with a family: when, how, the tone, one line; from the agenda or anywhere.
+contact_moment = Table(
+    "contact_moment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("school_year_id", Integer, ForeignKey("school_year.id", ondelete="CASCADE"), nullable=False),
+    Column("happened_on", Date, nullable=False),
+    Column("kanaal", String(40), nullable=False),
+    Column("toon", String(20), nullable=False),  # positief / neutraal / zorg
+    Column("regel", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("conversation_id", Integer, ForeignKey("conversation.id", ondelete="SET NULL"), nullable=True),
+    *record_columns(),
+)
+
+# What became of one due item of the agenda (a planned moment, an agreement's date, a plan review):
+# done (with the contact that was logged) or moved to another day with a reason.
+agenda_item = Table(
+    "agenda_item",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source", String(20), nullable=False),  # moment / afspraak / review
+    Column("source_id", Integer, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(20), nullable=False),  # gedaan / verzet
+    Column("moved_to", Date, nullable=True),
+    Column("reason", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("contact_moment_id", Integer, ForeignKey("contact_moment.id", ondelete="SET NULL"), nullable=True),
+    *record_columns(),
+    UniqueConstraint("source", "source_id", "due_on"),
+)
+
+# A short reflection in the five steps of Korthagen's ALACT cycle after a conversation; private to its
+# author (`author_id`) unless shared.
+reflection = Table(
+    "reflection",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "conversation_id",
+        Integer,
+        ForeignKey("conversation.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    Column("handelen", Text, nullable=False, server_default=""),
+    Column("terugblikken", Text, nullable=False, server_default=""),
+    Column("essentie", Text, nullable=False, server_default=""),
+    Column("alternatieven", Text, nullable=False, server_default=""),
+    Column("uitproberen", Text, nullable=False, server_default=""),
+    Column("voornemen", Text, nullable=False, server_default=""),
+    Column("voornemen_geprobeerd", String(20), nullable=False, server_default=""),  # ja / deels / nee
+    Column("shared", Boolean, nullable=False, server_default="0"),
+    *record_columns(),
 )
 
 gouden_mail = Table(
@@ -342,4 +436,8 @@ PLURAL = {
     "communicatieplan": "communicatieplannen",
     "gouden_mail": "gouden_mails",
     "text_template": "text_templates",
+    "plan_moment": "plan_moments",
+    "contact_moment": "contact_moments",
+    "agenda_item": "agenda_items",
+    "reflection": "reflections",
 }
