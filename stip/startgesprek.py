@@ -772,28 +772,8 @@ def states(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, 
 
 
 def last_contacts(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, tuple[date, str]]:
-    """Per student the latest contact Stip knows of: (day, catalog key of what it was).
+    """Per student the latest contact Stip knows of: (day, catalog key of what it was) — a logged contact
+    moment, a held talk or a sent gouden mail; one function for every screen (`overzicht.last_contacts`)."""
+    from stip import overzicht
 
-    For now a held talk and a sent gouden mail; the contact moments of the communicatieplan join later.
-    """
-    found: dict[int, tuple[date, str]] = {}
-
-    def keep(student_id: int, day: date | None, key: str) -> None:
-        if day is not None and (student_id not in found or day > found[student_id][0]):
-            found[student_id] = (day, key)
-
-    if not student_ids:
-        return found
-    for student_id, held_on in conn.execute(
-        select(T.conversation.c.student_id, T.conversation.c.held_on).where(
-            T.conversation.c.student_id.in_(student_ids), T.conversation.c.held_on.is_not(None)
-        )
-    ):
-        keep(student_id, held_on, "startgesprek.contact_talk")
-    for student_id, sent_at in conn.execute(
-        select(T.gouden_mail.c.student_id, T.gouden_mail.c.sent_at).where(
-            T.gouden_mail.c.student_id.in_(student_ids), T.gouden_mail.c.sent_at.is_not(None)
-        )
-    ):
-        keep(student_id, timefmt.local(sent_at).date(), "startgesprek.contact_gouden_mail")
-    return found
+    return overzicht.last_contacts(conn, actor, student_ids)
