@@ -1,0 +1,148 @@
+"""Charts as SVG strings (DESIGN §2): no widgets, no plotting library.
+
+The same string goes into an `HTML` widget, a print view or a PDF. Every chart is accessible: the
+`<svg>` has `role="img"`, a `<title>` and a `<desc>` that says in words what the bars show, and every
+bar segment has its own `<title>` (a tooltip with the number). Colours work for colour-blind readers
+and in black-and-white print: the series differ in lightness, the "zorg" series is hatched, the legend
+names every series in text, and segments tall enough carry their number.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["Series", "stacked_bars", "tone_series"]
+
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One series of a stacked bar chart: its key, its label in the legend, a fill and whether it is
+    hatched (so it stays apart from its neighbours in grey print)."""
+
+    key: str
+    label: str
+    fill: str
+    hatched: bool = False
+    text_fill: str = "#ffffff"
+
+
+# Okabe–Ito colours (safe for the common forms of colour blindness); dark blue, light grey and hatched
+# vermillion also stay apart in grey print.
+TONE_FILLS = {
+    "positief": ("#0072B2", False, "#ffffff"),
+    "neutraal": ("#d9d9d9", False, "#000000"),
+    "zorg": ("#D55E00", True, "#000000"),
+}
+
+
+def tone_series(labels: dict[str, str]) -> list[Series]:
+    """The three tones of a contact (positief / neutraal / zorg) as series, with their labels."""
+    return [Series(key, labels[key], *TONE_FILLS[key]) for key in ("positief", "neutraal", "zorg")]
+
+
+def _a(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def stacked_bars(
+    title: str,
+    description: str,
+    bars: list[tuple[str, dict[str, int]]],
+    series: list[Series],
+    *,
+    width: int = 640,
+    height: int = 220,
+    empty_text: str = "",
+) -> str:
+    """A stacked bar chart: one bar per (label, {series key: value}), series stacked bottom-up in the
+    order given. All text is escaped; the result is one `<svg>` element."""
+    uid = f"stip-chart-{next(_ids)}"
+    left, right, top, bottom, legend_h = 34, 8, 8, 34, 26
+    plot_w = width - left - right
+    plot_h = height - top - bottom - legend_h
+    peak = max((sum(values.get(s.key, 0) for s in series) for _, values in bars), default=0)
+    scale_max = _nice_max(peak)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" class="stip-chart">',
+        f'<title id="{uid}-t">{_a(title)}</title>',
+        f'<desc id="{uid}-d">{_a(description)}</desc>',
+        "<defs>",
+    ]
+    for s in series:
+        if s.hatched:
+            parts.append(
+                f'<pattern id="{uid}-{_a(s.key)}" width="6" height="6" patternUnits="userSpaceOnUse" '
+                f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{_a(s.fill)}"/>'
+                '<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/></pattern>'
+            )
+    parts.append("</defs>")
+
+    def fill_of(s: Series) -> str:
+        return f"url(#{uid}-{_a(s.key)})" if s.hatched else _a(s.fill)
+
+    # Axis with three gridlines and their numbers.
+    for step in range(4):
+        value = scale_max * step // 3
+        y = top + plot_h - plot_h * step / 3
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#bbbbbb" '
+            f'stroke-width="{1 if step == 0 else 0.5}"/>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#333333">'
+            f"{value}</text>"
+        )
+    if not bars or peak == 0:
+        parts.append(
+            f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" font-size="13" '
+            f'text-anchor="middle" fill="#333333">{_a(empty_text)}</text>'
+        )
+    slot = plot_w / max(len(bars), 1)
+    bar_w = max(min(slot * 0.7, 48), 2)
+    label_every = max(1, round(len(bars) / max(plot_w // 44, 1)))
+    for index, (label, values) in enumerate(bars):
+        x = left + slot * index + (slot - bar_w) / 2
+        y = top + plot_h
+        total = sum(values.get(s.key, 0) for s in series)
+        parts.append(f"<g><title>{_a(label)}: {total}</title>")
+        for s in series:
+            value = values.get(s.key, 0)
+            if value <= 0:
+                continue
+            h = plot_h * value / scale_max
+            y -= h
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{fill_of(s)}" '
+                f'stroke="#333333" stroke-width="0.5">'
+                f"<title>{_a(label)} — {_a(s.label)}: {value}</title></rect>"
+            )
+            if h >= 14 and bar_w >= 14:
+                parts.append(
+                    f'<text x="{x + bar_w / 2:.1f}" y="{y + h / 2 + 4:.1f}" font-size="10" '
+                    f'text-anchor="middle" fill="{_a(s.text_fill)}" aria-hidden="true">{value}</text>'
+                )
+        parts.append("</g>")
+        if index % label_every == 0:
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" font-size="10" '
+                f'text-anchor="middle" fill="#333333">{_a(label)}</text>'
+            )
+    # Legend: a swatch and the series name in text.
+    lx, ly = left, height - legend_h + 8
+    for s in series:
+        parts.append(
+            f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{fill_of(s)}" stroke="#333333" '
+            f'stroke-width="0.5"/><text x="{lx + 19}" y="{ly + 11}" font-size="12" fill="#111111">'
+            f"{_a(s.label)}</text>"
+        )
+        lx += 24 + 8 * len(s.label) + 16
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _nice_max(peak: int) -> int:
+    """The top of the axis: at least 3 and a multiple of 3, so the three gridlines fall on whole numbers."""
+    return max(3, -(-peak // 3) * 3)
