@@ -258,6 +258,20 @@ TABLE_KEYS = {
 }
 # Internal numbers and bookkeeping a parent cannot use: left out of the inzage page (the JSON keeps them).
 HIDDEN_FIELDS = {"id", "version", "confirmed_by"}
+# Terugblikken (issue 15): every reflection about the student, also a private one (docs/decisions.md).
+FIELD_KEYS.update(
+    {
+        "handelen": "reflectie.field_handelen",
+        "terugblikken": "reflectie.field_terugblikken",
+        "essentie": "reflectie.field_essentie",
+        "alternatieven": "reflectie.field_alternatieven",
+        "uitproberen": "reflectie.field_uitproberen",
+        "voornemen": "reflectie.field_voornemen",
+        "voornemen_geprobeerd": "reflectie.field_geprobeerd",
+        "shared": "reflectie.field_shared",
+    }
+)
+TABLE_KEYS["reflections"] = "reflectie.table_reflections"
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1a1a1a;

@@ -210,7 +210,15 @@ class TalkPanel(w.VBox):
                 fields["held_on"].value = planned
             self.talk_form.changes["held_on"] = planned
             self.talk_form.hint("held_on", t("startgesprek.held_on_from_slot"))
-        return w.VBox([heading("startgesprek.talk_title", "startgesprek.talk_hint"), self.talk_form])
+        from widgets.reflectie import terugblik_link  # "Terugblikken op dit gesprek" (Reflectie.ipynb)
+
+        return w.VBox(
+            [
+                heading("startgesprek.talk_title", "startgesprek.talk_hint"),
+                self.talk_form,
+                terugblik_link(talk["id"], self.student_id),
+            ]
+        )
 
     def _save_talk(self, changes: dict) -> bool:
         values = {k: v for k, v in changes.items() if not k.startswith("present_")}
