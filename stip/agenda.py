@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from stip import timefmt
 
@@ -34,8 +34,8 @@ AMSTERDAM = timefmt.SCHOOL_TIMEZONE
 @dataclass(frozen=True)
 class CalendarEvent:
     uid: str
-    start: datetime  # naive = Europe/Amsterdam wall clock
-    end: datetime
+    start: datetime | date  # naive = Europe/Amsterdam wall clock; a date = an all-day event
+    end: datetime | date  # for an all-day event the day after it (DTEND is exclusive)
     summary: str
     description: str = ""
     location: str = ""
@@ -89,7 +89,8 @@ def to_ics(
     calendar.add("x-wr-timezone", TZID)
     calendar.add_component(_amsterdam_vtimezone())  # before the events that refer to it
     for event in events:
-        start, end = _local(event.start), _local(event.end)
+        all_day = not isinstance(event.start, datetime)
+        start, end = (event.start, event.end) if all_day else (_local(event.start), _local(event.end))
         if not event.uid:
             raise ValueError("a calendar event needs a uid")
         if end <= start:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from stip import afspraken as afspraken_service
 from stip import klassen, timefmt
 from stip.schools import Actor
 from stip.store import VersionConflict, update_versioned
@@ -26,7 +27,6 @@ VORMEN = klassen.KANALEN  # gesprek op school, telefoon, video, mail, app, huisb
 INITIATIEF = ("leerling", "school", "ouders", "samen")  # the student may take the first step too (CPS)
 COLLECTIVE = ("", "ja", "nee", "weet nog niet")
 BUDDY = ("", "kan helpen", "wil hulp", "beide", "nee")
-AFSPRAAK_STATUS = ("open", "gedaan", "vervallen")
 # The catalog key of every choice, per field (the stored value is the Dutch word itself).
 CHOICE_KEYS = {
     "initiatief": {
@@ -440,16 +440,8 @@ def save_conversation(
 
 
 def afspraken(conn: Connection, actor: Actor, student_id: int) -> list[dict[str, Any]]:
-    rows = (
-        conn.execute(
-            select(T.afspraak)
-            .where(T.afspraak.c.student_id == student_id, T.afspraak.c.school_id == actor.school_id)
-            .order_by(T.afspraak.c.id)
-        )
-        .mappings()
-        .all()
-    )
-    return [dict(r) for r in rows]
+    """The student's agreements (one service for every talk: `stip.afspraken`)."""
+    return afspraken_service.afspraken(conn, actor, student_id)
 
 
 def save_afspraak(
@@ -460,40 +452,19 @@ def save_afspraak(
     values: dict[str, Any],
     version: int | None = None,
 ) -> tuple[int, int]:
-    """Create (id None) or update an agreement: what, who, by when. Returns (id, version)."""
-    values = {
-        k: (v.strip() if isinstance(v, str) else v)
-        for k, v in values.items()
-        if k in ("wat", "wie", "wanneer", "status", "evaluatie", "conversation_id")
-    }
-    values = check_texts(T.afspraak, values, error=StartgesprekError)
-    if afspraak_id is None or "wat" in values:
-        if not values.get("wat"):
-            raise StartgesprekError("startgesprek.afspraak_needs_wat", field="wat")
-    if values.get("status", "open") not in AFSPRAAK_STATUS:
-        raise StartgesprekError("startgesprek.choice_unknown", field="status")
-    klassen._own_student(conn, actor, student_id)
+    """Create (id None) or update an agreement made in the startgesprek (`conversation_id` None: this
+    year's startgesprek, created when needed); the rules are `stip.afspraken.save_afspraak`'s."""
+    values = dict(values)
     if "conversation_id" in values and values["conversation_id"] is None:
+        klassen._own_student(conn, actor, student_id)
         values["conversation_id"] = _conversation(conn, actor, student_id, create=True)["id"]
-    if afspraak_id is None:
-        new_id = conn.execute(
-            insert(T.afspraak).values(
-                school_id=actor.school_id, student_id=student_id, author_id=actor.id, **values
-            )
-        ).inserted_primary_key[0]
-        return new_id, 1
-    where = (T.afspraak.c.id == afspraak_id, T.afspraak.c.student_id == student_id)
-    return afspraak_id, update_versioned(conn, T.afspraak, version, values, *where, author_id=actor.id)
+    return afspraken_service.save_afspraak(
+        conn, actor, student_id, afspraak_id, values, version, error=StartgesprekError
+    )
 
 
 def delete_afspraak(conn: Connection, actor: Actor, student_id: int, afspraak_id: int) -> None:
-    conn.execute(
-        delete(T.afspraak).where(
-            T.afspraak.c.id == afspraak_id,
-            T.afspraak.c.student_id == student_id,
-            T.afspraak.c.school_id == actor.school_id,
-        )
-    )
+    afspraken_service.delete_afspraak(conn, actor, student_id, afspraak_id)
 
 
 # -- communicatieplan op maat --------------------------------------------------------------------------------

@@ -305,7 +305,7 @@ def test_save_afspraak_needs_wat(demo_school, actor):
     for values in ({"wie": "mentor"}, {"wat": "   ", "wie": "mentor"}):
         with pytest.raises(StartgesprekError) as caught, store.write() as conn:
             startgesprek.save_afspraak(conn, actor, sid, None, values)
-        assert (caught.value.message_key, caught.value.field) == ("startgesprek.afspraak_needs_wat", "wat")
+        assert (caught.value.message_key, caught.value.field) == ("afspraken.needs_wat", "wat")
     assert count(T.afspraak) == 0
 
     with store.write() as conn:
