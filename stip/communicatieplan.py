@@ -450,7 +450,7 @@ def apply_pattern(
     values = {
         "patroon": chosen.key,
         "behoefte": chosen.behoefte,
-        "vormen": list(chosen.vormen),
+        "vormen": [v for v in VORMEN if v in chosen.vormen],
         "initiatief": chosen.initiatief,
         "leerling_erbij": chosen.leerling_erbij,
         "review_on": _review_date(chosen, calendar, today),
