@@ -54,12 +54,14 @@ def stacked_bars(
     bars: list[tuple[str, dict[str, int]]],
     series: list[Series],
     *,
+    bar_titles: list[str] | None = None,
     width: int = 640,
     height: int = 220,
     empty_text: str = "",
 ) -> str:
     """A stacked bar chart: one bar per (label, {series key: value}), series stacked bottom-up in the
-    order given. All text is escaped; the result is one `<svg>` element."""
+    order given; `bar_titles` (optional) name each bar in full in its tooltip when the axis label is
+    short. Axis labels are thinned out so they never overlap. All text is escaped; one `<svg>` element."""
     uid = f"stip-chart-{next(_ids)}"
     left, right, top, bottom, legend_h = 34, 8, 8, 34, 26
     plot_w = width - left - right
@@ -102,12 +104,14 @@ def stacked_bars(
         )
     slot = plot_w / max(len(bars), 1)
     bar_w = max(min(slot * 0.7, 48), 2)
-    label_every = max(1, round(len(bars) / max(plot_w // 44, 1)))
+    widest = max((len(label) for label, _ in bars), default=0) * 6 + 10  # about 6 px per character
+    label_every = max(1, -(-len(bars) * widest // max(plot_w, 1)))
     for index, (label, values) in enumerate(bars):
         x = left + slot * index + (slot - bar_w) / 2
         y = top + plot_h
         total = sum(values.get(s.key, 0) for s in series)
-        parts.append(f"<g><title>{_a(label)}: {total}</title>")
+        long_label = bar_titles[index] if bar_titles else label
+        parts.append(f"<g><title>{_a(long_label)}: {total}</title>")
         for s in series:
             value = values.get(s.key, 0)
             if value <= 0:
@@ -117,7 +121,7 @@ def stacked_bars(
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{fill_of(s)}" '
                 f'stroke="#333333" stroke-width="0.5">'
-                f"<title>{_a(label)} — {_a(s.label)}: {value}</title></rect>"
+                f"<title>{_a(long_label)} — {_a(s.label)}: {value}</title></rect>"
             )
             if h >= 14 and bar_w >= 14:
                 parts.append(

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
-from stip import klassen, timefmt
+from stip import klassen, moments, timefmt
 from stip.schools import Actor
 from stip.store import tables as T
 
@@ -92,7 +92,6 @@ class Overview:
     term_end: date
     today: date
     weeks: list[tuple[date, dict[str, int]]]
-    plans_counted: bool = True
 
     @property
     def no_contact(self) -> list[Family]:
@@ -207,22 +206,8 @@ def family_overview(
     """The families of class `klas_id` (with guardians), or of every class of the current school year
     (without guardians), with their contacts; a fixed number of statements whatever the size."""
     today = today or timefmt.today()
-    year = conn.execute(
-        select(T.school_year.c.starts_on, T.school_year.c.ends_on).where(
-            T.school_year.c.id == actor.school_year_id
-        )
-    ).one()
-    d = T.school_year_date
-    reports = list(
-        conn.execute(
-            select(d.c.starts_on).where(
-                d.c.school_id == actor.school_id,
-                d.c.school_year_id == actor.school_year_id,
-                d.c.kind == "rapport",
-            )
-        ).scalars()
-    )
-    term_start, term_end = term_bounds(year.starts_on, year.ends_on, reports, today)
+    year = moments.school_calendar(conn, actor)
+    term_start, term_end = term_bounds(year.starts_on, year.ends_on, list(year.reports), today)
     families = _families(conn, actor, klas_id)
     by_id = {f.student_id: f for f in families}
     scope = _scope(actor, klas_id)
@@ -261,8 +246,49 @@ def family_overview(
                 row.vormen or row.momenten.strip() or row.patroon or row.moments
             )
 
+    for student_id, day in _next_planned(conn, actor, scope, year, today).items():
+        if student_id in by_id:
+            by_id[student_id].next_on = day
+
     weeks = _week_range(weekly, year.starts_on, min(today, year.ends_on))
     return Overview(families, year.starts_on, year.ends_on, term_start, term_end, today, weeks)
+
+
+def _next_planned(
+    conn: Connection, actor: Actor, scope: Select, calendar: moments.SchoolCalendar, today: date
+) -> dict[int, date]:
+    """Per student the first planned contact from `today` on: the plan's moments resolved against the
+    school calendar ("elke n weken" counted from the plan's start, as the agenda does), a moment done in
+    the agenda skipped, a moved one at its new day. Two statements for the whole scope."""
+    pm, cp, ai = T.plan_moment, T.communicatieplan, T.agenda_item
+    rows = conn.execute(
+        select(pm.c.id, pm.c.student_id, pm.c.kind, pm.c.value, cp.c.created_at)
+        .join(cp, cp.c.id == pm.c.communicatieplan_id)
+        .where(pm.c.student_id.in_(scope), cp.c.school_year_id == actor.school_year_id)
+    ).all()
+    handled = {
+        (source_id, due_on): (status, moved_to)
+        for source_id, due_on, status, moved_to in conn.execute(
+            select(ai.c.source_id, ai.c.due_on, ai.c.status, ai.c.moved_to).where(
+                ai.c.student_id.in_(scope), ai.c.source == "moment"
+            )
+        )
+    }
+    found: dict[int, date] = {}
+    for moment_id, student_id, kind, value, created_at in rows:
+        anchor = timefmt.local(created_at).date() if created_at else None
+        end = date.max if kind == "datum" else max(calendar.ends_on, today)
+        start = calendar.starts_on if kind != "datum" else min(calendar.starts_on, today)
+        for due_on in moments.occurrences((kind, value), calendar, start, end, anchor=anchor):
+            if kind != "datum" and anchor and due_on < anchor:
+                continue
+            status, moved_to = handled.get((moment_id, due_on), ("", None))
+            if status == "gedaan":
+                continue
+            day = moved_to if status == "verzet" and moved_to is not None else due_on
+            if day >= today and (student_id not in found or day < found[student_id]):
+                found[student_id] = day
+    return found
 
 
 def _week_range(

@@ -56,7 +56,8 @@ def term_line(ov: overzicht.Overview) -> str:
 def week_chart(ov: overzicht.Overview, title: str) -> str:
     """The weekly contacts of an overview as a stacked bar chart (SVG)."""
     labels = tone_labels()
-    bars = [(t("overzicht.week_label", date=format_date(monday)), values) for monday, values in ov.weeks]
+    bars = [(t("overzicht.week_label", week=monday.isocalendar()[1]), values) for monday, values in ov.weeks]
+    titles = [t("overzicht.week_title", date=format_date(monday)) for monday, _ in ov.weeks]
     totals = {tone: sum(values[tone] for _, values in ov.weeks) for tone in overzicht.TONES}
     description = t(
         "overzicht.chart_desc",
@@ -66,7 +67,12 @@ def week_chart(ov: overzicht.Overview, title: str) -> str:
         zorg=totals["zorg"],
     )
     return charts.stacked_bars(
-        title, description, bars, charts.tone_series(labels), empty_text=t("overzicht.chart_empty")
+        title,
+        description,
+        bars,
+        charts.tone_series(labels),
+        bar_titles=titles,
+        empty_text=t("overzicht.chart_empty"),
     )
 
 
@@ -101,15 +107,26 @@ def last_contact_cell(family: overzicht.Family) -> str:
     return safe(f"{format_date(family.last_on)} ({t(family.last_key)})")
 
 
-def class_table(ov: overzicht.Overview, show_next: bool) -> str:
-    """The class as an HTML table, one row per family; every value escaped."""
+def table_head(before: list[str], after: list[str]) -> str:
+    """Two header rows: the columns before and after, and "Deze periode" over its three tones."""
     labels = tone_labels()
-    heads = [t("overzicht.col_family"), t("overzicht.col_last_contact")]
-    heads += [t("overzicht.col_term_tone", tone=labels[tone]) for tone in overzicht.TONES]
-    heads += [t("overzicht.col_balance"), t("overzicht.col_overdue")]
+
+    def spanning(text: str) -> str:
+        return safe_html("<th scope='col' rowspan='2'>{text}</th>", text=text)
+
+    first = "".join(spanning(h) for h in before)
+    first += safe_html("<th scope='colgroup' colspan='3'>{text}</th>", text=t("overzicht.col_term"))
+    first += "".join(spanning(h) for h in after)
+    second = "".join(safe_html("<th scope='col'>{text}</th>", text=labels[tone]) for tone in overzicht.TONES)
+    return f"<tr>{first}</tr><tr>{second}</tr>"
+
+
+def class_table(ov: overzicht.Overview, show_next: bool = True) -> str:
+    """The class as an HTML table, one row per family; every value escaped."""
+    after = [t("overzicht.col_balance"), t("overzicht.col_overdue")]
     if show_next:
-        heads.append(t("overzicht.col_next"))
-    head = "".join(f"<th scope='col'>{safe(h)}</th>" for h in heads)
+        after.append(t("overzicht.col_next"))
+    head = table_head([t("overzicht.col_family"), t("overzicht.col_last_contact")], after)
     rows = []
     for f in ov.families:
         guardians = safe(", ".join(f.guardians)) or safe(t("overzicht.no_guardians"))
@@ -128,7 +145,7 @@ def class_table(ov: overzicht.Overview, show_next: bool) -> str:
             cells.append(f"<td>{safe(format_date(f.next_on)) if f.next_on else '—'}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f'<table class="stip-table stip-overzicht-table"><thead><tr>{head}</tr></thead>'
+        f'<table class="stip-table stip-overzicht-table"><thead>{head}</thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -183,6 +200,6 @@ class KlasPanel(w.VBox):
                 overdue=ov.overdue,
             ),
         )
-        self.table.value = class_table(ov, ov.plans_counted and any(f.next_on for f in ov.families))
+        self.table.value = class_table(ov, show_next=True)
         self.lists.value = family_lists(ov)
         self.chart.show(week_chart(ov, t("overzicht.chart_title_class", klas=klas)))

@@ -15,8 +15,8 @@ from widgets.communicatieplan_klas import (
     balance_text,
     klas_href,
     klas_link,
+    table_head,
     term_line,
-    tone_labels,
     week_chart,
 )
 from widgets.components.chart import Chart
@@ -24,16 +24,6 @@ from widgets.components.handled import handled
 from widgets.components.safe import safe, safe_html
 from widgets.components.savebar import SaveBar
 from widgets.components.screen import Screen
-
-
-def family_in_class_link(family: overzicht.Family) -> str:
-    """A family in the school's lists: its name, linked to its class's page."""
-    return safe_html(
-        '<a href="{href}">{name}</a> <span class="stip-muted">{klas}</span>',
-        href=klas_href(family.klas),
-        name=family.name,
-        klas=family.klas,
-    )
 
 
 def school_lists(ov: overzicht.Overview) -> str:
@@ -50,7 +40,10 @@ def school_lists(ov: overzicht.Overview) -> str:
         for family in families:
             groups.setdefault(family.klas, []).append(family)
         for klas, members in groups.items():
-            names = "".join(f"<li>{family_in_class_link(f)}</li>" for f in members)
+            names = "".join(
+                safe_html('<li><a href="{href}">{name}</a></li>', href=klas_href(f.klas), name=f.name)
+                for f in members
+            )
             body.append(
                 safe_html("<details><summary>{klas} ({n})</summary>", klas=klas, n=len(members))
                 + f"<ul class='stip-family-list'>{names}</ul></details>"
@@ -68,19 +61,17 @@ def school_lists(ov: overzicht.Overview) -> str:
 
 
 def school_table(ov: overzicht.Overview, mentors: dict[int, str]) -> str:
-    labels = tone_labels()
-    heads = [
-        t("overzicht.col_klas"),
-        t("overzicht.col_mentor"),
-        t("overzicht.col_families"),
-        t("overzicht.col_no_contact"),
-        t("overzicht.col_no_positive"),
-        t("overzicht.col_no_plan"),
-        *(t("overzicht.col_term_tone", tone=labels[tone]) for tone in overzicht.TONES),
-        t("overzicht.col_balance"),
-        t("overzicht.col_overdue"),
-    ]
-    head = "".join(f"<th scope='col'>{safe(h)}</th>" for h in heads)
+    head = table_head(
+        [
+            t("overzicht.col_klas"),
+            t("overzicht.col_mentor"),
+            t("overzicht.col_families"),
+            t("overzicht.col_no_contact"),
+            t("overzicht.col_no_positive"),
+            t("overzicht.col_no_plan"),
+        ],
+        [t("overzicht.col_balance"), t("overzicht.col_overdue")],
+    )
     rows = []
     for klas_id, name, families in overzicht.by_class(ov):
         term = {tone: sum(f.term[tone] for f in families) for tone in overzicht.TONES}
@@ -97,7 +88,7 @@ def school_table(ov: overzicht.Overview, mentors: dict[int, str]) -> str:
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f'<table class="stip-table stip-overzicht-table"><thead><tr>{head}</tr></thead>'
+        f'<table class="stip-table stip-overzicht-table"><thead>{head}</thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
