@@ -38,7 +38,8 @@ def student_link(family: overzicht.Family) -> str:
 
 
 def klas_href(name: str) -> str:
-    return "Communicatieplan.ipynb?klas=" + quote(name, safe="")
+    """The class's page: the Communicatieplan screen on that class, at its tab "Klas"."""
+    return "Communicatieplan.ipynb?klas=" + quote(name, safe="") + "&tab=klas"
 
 
 def klas_link(name: str) -> str:

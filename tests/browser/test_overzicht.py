@@ -76,4 +76,19 @@ def test_overzicht_counts_lists_and_link_into_the_class(page, stip_server, serve
     chart.screenshot(path="/tmp/overzicht-chart-390.png")
 
     family.click()
-    expect(page).to_have_url(re.compile(r"Communicatieplan\.ipynb\?klas=1A$"))
+    expect(page).to_have_url(re.compile(r"Communicatieplan\.ipynb\?klas=1A&tab=klas$"))
+    # The class opens at its families: the same family, its worry this term, no positive contact yet.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.get_by_role("tab", name="Klas", selected=True)).to_be_visible()
+    family_row = page.get_by_role("row", name=re.compile(re.escape(worried)))
+    expect(family_row).to_be_visible()
+    cells = family_row.get_by_role("cell")  # last contact, positief, neutraal, zorg, balance, overdue, next
+    expect(cells.nth(3)).to_have_text("1")
+    expect(cells.nth(4)).to_have_text("−1")
+    expect(page.get_by_role("img", name=re.compile("Contacten per week in klas 1A"))).to_be_visible()
+    page.screenshot(path="/tmp/klas.png")
+    page.get_by_role("img", name=re.compile("Contacten per week in klas 1A")).screenshot(
+        path="/tmp/klas-chart.png"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    family_row.screenshot(path="/tmp/klas-row-390.png")

@@ -379,7 +379,7 @@ def test_overzicht_counts_per_class_links_and_no_reflection_text(demo_school, ac
     ov_screen = OverzichtScreen(query={})
     assert ov_screen.ready
     html = ov_screen.summary.value + ov_screen.table.value + ov_screen.lists.value + ov_screen.explain.value
-    assert 'href="Communicatieplan.ipynb?klas=1A"' in html
+    assert 'href="Communicatieplan.ipynb?klas=1A&amp;tab=klas"' in html
     assert "GEHEIM" not in html and "regel" not in html  # no reflection text, no contact lines
     row_1a = next(r for r in ov_screen.table.value.split("<tr>") if "klas=1A" in r)
     assert f"<td>{len(ids)}</td>" in row_1a
