@@ -138,9 +138,7 @@ def undo_sent(conn: Connection, actor: Actor, student_id: int, version: int | No
     )
 
 
-def render(
-    family: dict[str, Any], record: dict[str, Any] | None, not_planned: str, no_questions: str
-) -> list[dict[str, Any]]:
+def render(family: dict[str, Any], record: dict[str, Any] | None, not_planned: str) -> list[dict[str, Any]]:
     """The gouden mail of one family: [{"to", "names", "subject", "body"}], one per parent when the
     parents must be informed apart and one of its own for a guardian with protected contact details
     (`invitations.recipients`; placeholders filled, nothing sent)."""
@@ -151,8 +149,12 @@ def render(
     bank = question_bank()
 
     def listed(audience: str) -> str:
+        """The heading and the chosen questions of one group; "" (the lines are left out) when none."""
         lines = [f"- {q['text']}" for q in bank if q["id"] in chosen and q["audience"] == audience]
-        return "\n".join(lines) or no_questions
+        if not lines:
+            return ""
+        heading = section["questions_heading"][audience].replace("{roepnaam}", family["roepnaam"])
+        return "\n".join([heading, *lines])
 
     slot = family.get("slot")
     values = {
@@ -178,7 +180,9 @@ def render(
                 "to": [g["email"] for g in group if g["email"]],
                 "names": filled["ouders"],
                 "subject": texts.fill(section["subject"], filled, allowed),
-                "body": texts.fill(section["template"], filled, allowed),
+                "body": texts.fill(
+                    section["template"], filled, allowed, optional=("vragen_ouders", "vragen_leerling")
+                ),
             }
         )
     return mails

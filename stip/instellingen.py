@@ -141,13 +141,15 @@ def names(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def mentor_values(mentors: list[dict[str, Any]]) -> dict[str, Any]:
-    """What a text says about the mentors: display name ("A en B"), e-mail and phone of the first."""
-    first = mentors[0] if mentors else {}
+def mentor_values(mentors: list[dict[str, Any]], sender_id: int | None = None) -> dict[str, Any]:
+    """What a text says about its sender: one mentor writes ("Ik ben …, de mentor van …"), so name,
+    e-mail and phone are those of the acting staff member when they are one of the class's mentors, else
+    of the first mentor; `mentors` keeps them all (for the "what is missing" notice)."""
+    sender = next((m for m in mentors if m["id"] == sender_id), mentors[0] if mentors else {})
     return {
-        "mentor": names([m["naam"] for m in mentors if m["naam"]]),
-        "mentor_email": first.get("email") or "",
-        "mentor_telefoon": first.get("telefoon") or "",
+        "mentor": sender.get("naam") or "",
+        "mentor_email": sender.get("email") or "",
+        "mentor_telefoon": sender.get("telefoon") or "",
         "mentors": mentors,
     }
 
@@ -160,7 +162,7 @@ def sender_of(conn: Connection, actor: Actor, klas_id: int | None) -> dict[str, 
     ).one()
     mentors = mentors_of(conn, actor, [klas_id] if klas_id is not None else [])
     chosen = (mentors.get(klas_id) if klas_id is not None else None) or mentors.get(ACTOR_KEY, [])
-    return {"school": school.name, "school_adres": school.adres, **mentor_values(chosen)}
+    return {"school": school.name, "school_adres": school.adres, **mentor_values(chosen, actor.id)}
 
 
 # -- what is missing ----------------------------------------------------------------------------------------

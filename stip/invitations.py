@@ -269,6 +269,7 @@ def values(
         "plaats": (slot["location"] or family["school"]) if slot else not_planned,
         "adres": family.get("school_adres", "") or "",
         "broers_zussen": _sibling_lines(family, kids[1:]),
+        "over": _sentence("about", naam=family["roepnaam"]) if len(kids) > 1 else "",
         "tolk": _interpreter(guardians),
         "andere_ouder": _other_parents(family, guardians),
         "mentor": family["mentor"] or contact,

@@ -679,7 +679,7 @@ def family_data(conn: Connection, actor: Actor, student_ids: list[int]) -> list[
                 "klas": r["klas"] or "",
                 "guardians": guardians[student_id],
                 **instellingen.mentor_values(
-                    mentors.get(r["klas_id"]) or mentors.get(instellingen.ACTOR_KEY, [])
+                    mentors.get(r["klas_id"]) or mentors.get(instellingen.ACTOR_KEY, []), actor.id
                 ),
                 "school": r["school"],
                 "school_adres": r["school_adres"],

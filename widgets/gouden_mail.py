@@ -282,9 +282,7 @@ class GoudenMailScreen(Screen):
         return True
 
     def _mails(self) -> list[dict]:
-        return gouden_mail.render(
-            self.family, self.record, t("startgesprek.to_plan"), t("gouden_mail.no_questions")
-        )
+        return gouden_mail.render(self.family, self.record, t("startgesprek.to_plan"))
 
     def _show_preview(self) -> None:
         mails = self._mails()
@@ -292,6 +290,10 @@ class GoudenMailScreen(Screen):
             '<p class="stip-muted">{text}</p>', text=t("gouden_mail.separate", count=len(mails))
         )
         self.separate.value = separate if len(mails) > 1 else ""
+        if not (self.record or {}).get("vragen"):  # said beside the mail, never in it
+            self.separate.value += safe_html(
+                '<p class="stip-muted">{text}</p>', text=t("gouden_mail.no_questions")
+            )
         self.preview.value = "\n\n---\n\n".join(f"{m['subject']}\n\n{m['body']}" for m in mails)
         found = instellingen.missing(self.family, self.actor)  # no placeholder leaves for the parents
         text = "\n\n---\n\n".join(m["body"] for m in mails)

@@ -112,5 +112,5 @@ def test_new_mentor_fills_in_settings_and_the_letter_carries_them(page, stip_ser
     page.get_by_role("tab", name="Uitnodigen").click()
     preview = page.locator("textarea[disabled]")
     expect(preview).to_have_value(re.compile("Het Baken"))
-    expect(preview).to_have_value(re.compile("Anne de Vries en Bram Smit"))
+    expect(preview).to_have_value(re.compile("Ik ben Anne de Vries, de mentor van"))
     expect(page.locator(".stip-settings-notice")).to_have_count(0)

@@ -27,7 +27,7 @@ from stip.store import tables as T
 
 DAY = date(2031, 9, 9)  # a Tuesday
 XSS = "<img src=x onerror=alert(1)>"
-NOT_PLANNED, CONTACT, NO_QUESTIONS = "nog niet gepland", "de mentor", "(geen vragen)"
+NOT_PLANNED, CONTACT = "nog niet gepland", "de mentor"
 
 
 # -- helpers -------------------------------------------------------------------------------------------
@@ -471,10 +471,11 @@ def test_gouden_mail_render_fills_every_placeholder(demo_school, actor):
     rows = make(actor, "1A", time(19, 20), time(19, 40))
     family = families(actor, [sid])[0]
     for record in (None, {"positief": "", "vragen": []}):
-        [mail] = gouden_mail.render(family, record, NOT_PLANNED, NO_QUESTIONS)
+        [mail] = gouden_mail.render(family, record, NOT_PLANNED)
         assert "{" not in mail["subject"] + mail["body"] and "}" not in mail["body"]
         assert mail["subject"] == "Iets moois over Yousef"
-        assert NOT_PLANNED in mail["body"] and NO_QUESTIONS in mail["body"] and "…" in mail["body"]
+        assert NOT_PLANNED in mail["body"] and "…" in mail["body"]
+        assert "Vragen voor" not in mail["body"] and "\n\n\n" not in mail["body"]  # no empty group
         assert mail["to"] == ["h.alkhatib@example.org", "o.alkhatib@example.org"]
 
     with store.write() as conn:
@@ -484,7 +485,7 @@ def test_gouden_mail_render_fills_every_placeholder(demo_school, actor):
         "positief": "Yousef hielp met opruimen.",
         "vragen": ["ouders-trots-waarop", "leerling-trots-goed"],
     }
-    body = gouden_mail.render(family, record, NOT_PLANNED, NO_QUESTIONS)[0]["body"]
+    body = gouden_mail.render(family, record, NOT_PLANNED)[0]["body"]
     assert "{" not in body and "Beste Huda Alkhatib en Omar Alkhatib," in body
     assert "Yousef hielp met opruimen." in body
     assert (
@@ -683,7 +684,7 @@ def test_ics_of_a_planned_class_has_one_event_per_planned_talk(demo_school, acto
 def test_gouden_mail_for_parents_informed_apart_is_one_mail_each(demo_school, actor):
     sid = student("Sem", "Dijk")
     [family] = families(actor, [sid])
-    mails = gouden_mail.render(family, None, NOT_PLANNED, NO_QUESTIONS)
+    mails = gouden_mail.render(family, None, NOT_PLANNED)
     assert len(mails) == 2
     assert [len(m["to"]) for m in mails] == [1, 1]
     assert mails[0]["to"] != mails[1]["to"]
@@ -896,7 +897,7 @@ def test_a_protected_guardian_always_gets_a_letter_and_draft_of_their_own(demo_s
         assert not any(g["apart_informeren"] for g in family["guardians"])
         mails = [
             *invitations.render(invitations.defaults("email"), family, NOT_PLANNED, CONTACT),
-            *gouden_mail.render(family, None, NOT_PLANNED, NO_QUESTIONS),
+            *gouden_mail.render(family, None, NOT_PLANNED),
         ]
         for mail in mails:
             message = parser.parsebytes(invitations.as_eml(mail, "mentor@example.org"))
@@ -942,7 +943,7 @@ def test_gouden_mail_needs_a_question_names_school_and_contact_and_is_not_quietl
         with pytest.raises(gouden_mail.GoudenMailError):
             gouden_mail.undo_sent(conn, actor, sid, 3)
     [family] = families(actor, [sid])
-    [mail] = gouden_mail.render(family, record, NOT_PLANNED, NO_QUESTIONS)
+    [mail] = gouden_mail.render(family, record, NOT_PLANNED)
     assert "de mentor van Yousef op Voorbeeldschool" in mail["body"]
     assert "Stuur dan een bericht naar s.verhoef@voorbeeldschool.example" in mail["body"]
 

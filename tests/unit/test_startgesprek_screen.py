@@ -519,7 +519,8 @@ def test_gouden_mail_screen_writes_previews_and_marks_sent(demo_school, actor):
     yousef = student_id("Yousef", "Alkhatib")
     assert screen.student.value == yousef and screen.student_id == yousef
     assert row_state(screen.table.value, "Yousef Alkhatib") == t("gouden_mail.state_none")
-    assert t("gouden_mail.no_questions") in screen.preview.value
+    assert t("gouden_mail.no_questions") in screen.separate.value  # beside the mail, not in it
+    assert "Vragen voor" not in screen.preview.value
 
     positief = "Yousef hielp deze week een nieuwe klasgenoot de weg te vinden."
     screen.form.fields["positief"].value = positief
@@ -537,7 +538,8 @@ def test_gouden_mail_screen_writes_previews_and_marks_sent(demo_school, actor):
     assert positief in preview
     assert "- Waar bent u trots op bij uw kind?" in preview
     assert "- Wat kun je goed, op school of daarbuiten?" in preview
-    assert "{" not in preview and t("gouden_mail.no_questions") not in preview
+    assert "{" not in preview and "Vragen voor u:\n- Waar bent u trots op" in preview
+    assert t("gouden_mail.no_questions") not in screen.separate.value
 
     name, mime, data = downloaded(button(screen, t("startgesprek.download_eml")))  # one click, one draft
     assert (name, mime) == ("gouden-mail-Yousef.eml", "message/rfc822")

@@ -25,13 +25,14 @@ INVITATION_NAMES = {
     "plaats",
     "adres",
     "broers_zussen",
+    "over",
     "tolk",
     "andere_ouder",
     "mentor",
     "school",
     "contact",
 }
-OPTIONAL_NAMES = {"adres", "broers_zussen", "andere_ouder"}
+OPTIONAL_NAMES = {"adres", "broers_zussen", "andere_ouder", "over"}
 GOUDEN_MAIL_NAMES = {
     "ouders",
     "roepnaam",
