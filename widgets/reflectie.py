@@ -21,7 +21,7 @@ from widgets.components.screen import Screen
 from widgets.components.stepper import Step, Stepper
 
 FIELD = w.Layout(width="100%", max_width="640px")
-TEXTAREA = w.Layout(width="100%", max_width="640px", height="110px")
+TEXTAREA = w.Layout(width="100%", max_width="640px")  # height: stip.css (.stip-reflectie__field)
 KIND_KEYS = {
     "startgesprek": "reflectie.kind_startgesprek",
     "tussentijds": "reflectie.kind_tussentijds",
@@ -172,7 +172,7 @@ class ReflectionRow(w.VBox):
                 description=t("reflectie.geprobeerd"),
                 options=options,
                 style={"description_width": "initial"},
-                layout=w.Layout(width="auto"),
+                layout=w.Layout(width="100%", max_width="340px"),
             )
             self.form = AutoSaveForm({"voornemen_geprobeerd": tried}, self._save, screen.savebar)
             self.form.load({"voornemen_geprobeerd": item["voornemen_geprobeerd"]})
@@ -203,11 +203,9 @@ class ReflectieScreen(Screen):
         self.form: ReflectionForm | None = None
         intro = w.HTML(
             safe_html(
-                '<p>{intro}</p><p class="stip-muted">{privacy}</p>'
-                '<p class="stip-muted"><em>{source}</em></p>',
+                '<p>{intro}</p><p class="stip-muted">{privacy}</p>',
                 intro=content["intro"],
                 privacy=content["privacy"],
-                source=content["source"],
             )
         )
         self.tabs = LazyTabs(
