@@ -354,3 +354,43 @@ def test_the_link_on_a_conversation_screen():
     assert 'href="Reflectie.ipynb?conversation=7"' in terugblik_link(7, 3).value
     assert 'href="Reflectie.ipynb?student=3"' in terugblik_link(None, 3).value
     assert "Terugblikken op dit gesprek" in terugblik_link(7).value
+
+
+def test_the_screen_runs_as_many_statements_for_many_reflections_as_for_few(actor, yousef):
+    cid = held_talk(actor, yousef)
+    other = held_talk(actor, student_id("Daan", "Vries"))
+
+    def statements(n_reflections: int) -> int:
+        with store.write() as conn:
+            conn.execute(T.reflection.delete())
+        with store.write() as conn:
+            for n in range(n_reflections):
+                reflectie.save(conn, actor, None, cid if n % 2 else other, {"voornemen": f"v{n}"})
+        with store.counting_statements() as seen:
+            screen = ReflectieScreen({"conversation": str(cid)})
+            screen.tabs.selected_index = 1
+        assert len(screen.rows) == n_reflections
+        return len(seen)
+
+    assert statements(2) == statements(20)
+
+
+def test_two_pages_on_one_reflection_lose_nothing_silently(actor, yousef):
+    cid = held_talk(actor, yousef)
+    first = ReflectieScreen({"conversation": str(cid)})
+    handelen = first.form.stepper.steps[0].form
+    handelen.fields["handelen"].value = "Eerste pagina"
+    handelen.flush()
+    second = ReflectieScreen({"conversation": str(cid)})
+    assert second.form.stepper.steps[0].form.fields["handelen"].value == "Eerste pagina"
+    second.form.stepper.steps[1].form.fields["terugblikken"].value = "Tweede pagina"
+    second.form.stepper.steps[1].form.flush()
+    # The first page is now stale: its next save is refused with "Herladen", never overwriting.
+    handelen.fields["handelen"].value = "Eerste pagina, aangevuld"
+    handelen.flush()
+    assert first.savebar.status == "conflict"
+    first.reload()
+    assert first.form.stepper.steps[1].form.fields["terugblikken"].value == "Tweede pagina"
+    with store.read() as conn:
+        stored = reflectie.for_conversation(conn, actor, cid)
+    assert (stored["handelen"], stored["terugblikken"]) == ("Eerste pagina", "Tweede pagina")
