@@ -294,6 +294,31 @@ table.fields th { width: 30%; }
 """
 
 
+# Contacts, agreements and the agenda (issue 15 §2–4): contact moments and what became of due items.
+FIELD_KEYS.update(
+    {
+        "happened_on": "contacten.field_happened_on",
+        "kanaal": "contacten.field_kanaal",
+        "toon": "contacten.field_toon",
+        "regel": "contacten.field_regel",
+        "conversation_id": "contacten.field_conversation_id",
+        "school_year_id": "contacten.field_school_year_id",
+        "eigenaar": "afspraken.field_eigenaar",
+        "geholpen": "afspraken.field_geholpen",
+        "vervolg": "afspraken.field_vervolg",
+        "evaluated_on": "afspraken.field_evaluated_on",
+        "source": "agenda.field_source",
+        "source_id": "agenda.field_source_id",
+        "due_on": "agenda.field_due_on",
+        "moved_to": "agenda.field_moved_to",
+        "reason": "agenda.field_reason",
+        "contact_moment_id": "agenda.field_contact_moment_id",
+    }
+)
+TABLE_KEYS["contact_moments"] = "contacten.table_contact_moments"
+TABLE_KEYS["agenda_items"] = "agenda.table_agenda_items"
+
+
 def _label(field: str) -> str:
     key = FIELD_KEYS.get(field)
     return t(key) if key else field

@@ -337,3 +337,33 @@ def test_agenda_resolves_report_moments_and_intervals(demo_school, actor, monkey
     assert all(e.kanaal == "app" for e in week.this_week + week.next_week)
     assert len(week.this_week) <= 1 and len(week.next_week) <= 1
     assert week.overdue and all(e.day < today for e in week.overdue)
+
+
+def test_contacts_agreements_and_agenda_items_are_in_the_inzage_and_deleted(demo_school, actor, monkeypatch):
+    from stip import privacy
+
+    today = fixed_today(monkeypatch, actor)
+    sid = class_ids(actor, "1A")[0]
+    make_plan(actor, sid, [("datum", today.isoformat(), "app")])
+    with store.write() as conn:
+        afspraken.save_afspraak(conn, actor, sid, None, {"wat": "Huiswerk samen plannen", "geholpen": "ja"})
+        entry = agenda_week.week_agenda(conn, actor, klas_id("1A")).this_week[0]
+        agenda_week.mark_done(conn, actor, entry, {"toon": "positief", "regel": "Mooi <b>cijfer</b>"})
+        data = privacy.inzage(conn, actor, sid)
+    records = data["records"]
+    assert records["contact_moments"][0]["regel"] == "Mooi <b>cijfer</b>"
+    assert records["agenda_items"][0]["status"] == "gedaan"
+    page = privacy.inzage_html(data)
+    for text in (
+        "Contacten met ouders",
+        "Agenda: gedaan of verzet",
+        "toon (positief, neutraal of zorg)",
+        "heeft het geholpen",
+        "gepland op",
+        "Mooi &lt;b&gt;cijfer&lt;/b&gt;",
+    ):
+        assert text in page
+    assert "<b>cijfer" not in page
+    with store.write() as conn:
+        privacy.delete_student(conn, actor, sid)
+    assert count(T.contact_moment) == count(T.agenda_item) == count(T.afspraak) == 0

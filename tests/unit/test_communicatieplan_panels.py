@@ -1,0 +1,251 @@
+"""The tabs Agenda, Contact vastleggen and Afspraken of the Communicatieplan workbook, driven without a
+browser (issue 15 §2–4): one click to log a due contact, moving with a reason, a contact that saves
+itself, an agreement added and evaluated, refusals at the field while the rest saves, "Herladen" on a
+version conflict, and statements per agenda refresh that do not grow with the class."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import insert, select, update
+
+from stip import afspraken, contacten, schools, store
+from stip.store import tables as T
+from tests.unit.test_contacten_afspraken import class_ids, fixed_today, make_plan
+from tests.unit.test_screen_queries import build_school
+from widgets.communicatieplan import CommunicatieplanScreen
+
+
+def screen(tab: str, **query) -> CommunicatieplanScreen:
+    made = CommunicatieplanScreen(query={"klas": "1A", "tab": tab, **query})
+    assert made.ready
+    return made
+
+
+def test_agenda_log_with_one_click_and_move_with_a_reason(demo_school, actor, monkeypatch):
+    today = fixed_today(monkeypatch, actor)
+    monday = today - timedelta(days=today.weekday())
+    a, b = class_ids(actor, "1A")[:2]
+    make_plan(actor, a, [("datum", (monday + timedelta(days=1)).isoformat(), "telefoon")])
+    make_plan(actor, b, [("datum", (monday + timedelta(days=3)).isoformat(), "mail")])
+    panel = screen("agenda").agenda
+    assert [(r.entry.student_id, r.entry.day) for r in panel.rows] == [
+        (a, monday + timedelta(days=1)),
+        (b, monday + timedelta(days=3)),
+    ]
+    first = panel.rows[0]
+    first.done_button.click()
+    assert first.kanaal.value == "telefoon"
+    first.regel.value = "Trots op de presentatie"
+    positive = first.tone_buttons[0]
+    assert positive.description == "positief"
+    positive.click()
+    assert [r.entry.student_id for r in panel.rows] == [b]  # it left the agenda
+    with store.read() as conn:
+        last = contacten.last_contacts(conn, actor, [a])[a]
+    assert (last["toon"], last["regel"], last["kanaal"]) == (
+        "positief",
+        "Trots op de presentatie",
+        "telefoon",
+    )
+
+    row = panel.rows[0]
+    row.move_button.click()
+    row.reason.value = ""
+    row.detail.children[-1].click()
+    assert row.reason_error.value and row.reason_error.layout.display is None
+    row.moved_to.value = today - timedelta(days=2)
+    row.reason.value = "Vader belt terug"
+    row.detail.children[-1].click()
+    assert row.moved_to_error.value and not row.reason_error.value
+    row.moved_to.value = monday + timedelta(days=9)
+    row.detail.children[-1].click()
+    assert [(r.entry.day, r.entry.moved) for r in panel.rows] == [(monday + timedelta(days=9), True)]
+    assert "Vader belt terug" in panel.rows[0].label.value
+    assert panel.savebar.status in ("", "info", "saved")
+
+    # a second page marked it meanwhile: "Herladen"
+    stale = panel.rows[0]
+    with store.write() as conn:
+        conn.execute(update(T.agenda_item).values(version=T.agenda_item.c.version + 1))
+    stale.done_button.click()
+    stale.tone_buttons[1].click()
+    assert panel.savebar.status == "conflict"
+
+
+def test_agenda_ics_download(demo_school, actor, monkeypatch):
+    import icalendar
+
+    today = fixed_today(monkeypatch, actor)
+    a = class_ids(actor, "1A")[0]
+    make_plan(actor, a, [("datum", (today + timedelta(days=2)).isoformat(), "video")])
+    panel = screen("agenda").agenda
+    sent = panel.ics.click()
+    parsed = icalendar.Calendar.from_ical(sent.data)
+    (event,) = parsed.walk("VEVENT")
+    assert event.decoded("dtstart") == today + timedelta(days=2)
+    assert sent.filename == "agenda-1A.ics"
+
+
+def test_contact_saves_itself_and_refuses_at_the_field(demo_school, actor, monkeypatch):
+    today = fixed_today(monkeypatch, actor)
+    sid = class_ids(actor, "2B")[3]
+    panel = screen("contact").contact
+    panel.picker.value = sid
+    form = panel.form
+    form.fields["regel"].value = "Belde over de excursie"
+    form.flush()
+    assert panel.contact_id is None and panel.savebar.status == "info"  # waits for the tone
+    form.fields["toon"].value = "neutraal"
+    form.flush()
+    assert panel.contact_id is not None
+    form.fields["happened_on"].value = today + timedelta(days=3)
+    form.fields["regel"].value = "Belde over de excursie naar Den Haag"
+    form.flush()
+    assert form.errors["happened_on"].value  # the day is refused at its field …
+    with store.read() as conn:
+        (stored,) = contacten.contacts(conn, actor, sid)
+    assert stored["regel"] == "Belde over de excursie naar Den Haag"  # … the line was saved
+    assert stored["happened_on"] == today
+    assert "Den Haag" in panel.recent.value
+
+    panel.another.click()
+    panel.prompt_buttons[0].click()
+    form.flush()
+    with store.read() as conn:
+        newest = contacten.contacts(conn, actor, sid)[0]
+    assert newest["toon"] == "positief" and newest["regel"] == panel.prompt_buttons[0].description
+    assert "kenniskring" in panel.prompts.children[-1].value.lower()
+
+
+def test_contact_text_is_escaped(demo_school, actor, monkeypatch):
+    fixed_today(monkeypatch, actor)
+    sid = class_ids(actor, "1A")[0]
+    with store.write() as conn:
+        contacten.log_contact(
+            conn, actor, sid, {"kanaal": "app", "toon": "zorg", "regel": "<img src=x onerror=1>"}
+        )
+    panel = screen("contact", student=str(sid)).contact
+    assert panel.student_id == sid
+    assert "<img" not in panel.recent.value and "&lt;img" in panel.recent.value
+
+
+def test_agreement_added_evaluated_and_refused_at_the_field(demo_school, actor, monkeypatch):
+    today = fixed_today(monkeypatch, actor)
+    a, b = class_ids(actor, "1A")[:2]
+    with store.write() as conn:
+        afspraken.save_afspraak(conn, actor, a, None, {"wat": "Later", "wanneer": today + timedelta(days=20)})
+        afspraken.save_afspraak(
+            conn, actor, a, None, {"wat": "Te laat", "wanneer": today - timedelta(days=1)}
+        )
+    panel = screen("afspraken").afspraken
+    assert ["Te laat" in i.summary.value for i in panel.items.children] == [True, False]
+    assert "te laat" in panel.items.children[0].summary.value
+
+    panel.student.value = b
+    panel.add.click()
+    item = panel.items.children[0]
+    assert item.afspraak_id is None and item.form is not None
+    form = item.form
+    form.fields["wie"].value = "moeder"
+    form.flush()
+    assert item.afspraak_id is None  # nothing stored without "wat"
+    form.fields["wat"].value = "Moeder belt bij ziekte voor 8 uur"
+    form.fields["eigenaar"].value = "ouders"
+    form.flush()
+    assert item.afspraak_id is not None
+    form.fields["wanneer"].value = today.replace(year=today.year + 40)
+    form.fields["vervolg"].value = "Volgende maand opnieuw bekijken"
+    form.flush()
+    assert form.errors["wanneer"].value
+    form.fields["wanneer"].value = today + timedelta(days=14)
+    form.fields["geholpen"].value = "ja"
+    form.fields["status"].value = "gedaan"
+    form.flush()
+    assert not form.errors["wanneer"].value
+    with store.read() as conn:
+        (stored,) = afspraken.afspraken(conn, actor, b)
+    assert (stored["wat"], stored["eigenaar"], stored["wie"], stored["wanneer"]) == (
+        "Moeder belt bij ziekte voor 8 uur",
+        "ouders",
+        "moeder",
+        today + timedelta(days=14),
+    )
+    assert (stored["geholpen"], stored["status"], stored["evaluated_on"], stored["vervolg"]) == (
+        "ja",
+        "gedaan",
+        today,
+        "Volgende maand opnieuw bekijken",
+    )
+    assert form.fields["evaluated_on"].value == today
+
+    # another page changed it: the save bar offers "Herladen", which shows the other's text
+    with store.write() as conn:
+        afspraken.save_afspraak(conn, actor, b, stored["id"], {"vervolg": "Anders"}, stored["version"])
+    form.fields["wie"].value = "vader"
+    form.flush()
+    assert panel.savebar.status == "conflict"
+    panel.savebar._reload.click()
+    reloaded = next(i for i in panel.items.children if i.afspraak_id == stored["id"])
+    assert reloaded.row["vervolg"] == "Anders"
+
+
+def _agenda_statements(actor, klas_id: int) -> tuple[int, int]:
+    with store.write() as conn:
+        ids = conn.execute(select(T.student.c.id).where(T.student.c.klas_id == klas_id)).scalars().all()
+        for sid in ids:
+            plan_id = conn.execute(
+                insert(T.communicatieplan).values(
+                    school_id=actor.school_id,
+                    student_id=sid,
+                    school_year_id=actor.school_year_id,
+                    review_on=None,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                insert(T.plan_moment),
+                [
+                    dict(
+                        school_id=actor.school_id,
+                        student_id=sid,
+                        communicatieplan_id=plan_id,
+                        kind=k,
+                        value=v,
+                    )
+                    for k, v in (("interval_weken", "2"), ("na_rapport", "1"), ("juni_evaluatie", ""))
+                ],
+            )
+            afspraken.save_afspraak(
+                conn,
+                actor,
+                sid,
+                None,
+                {
+                    "wat": "Bellen",
+                    "wanneer": conn.execute(
+                        select(T.school_year.c.starts_on).where(T.school_year.c.id == actor.school_year_id)
+                    ).scalar_one()
+                    + timedelta(days=60),
+                },
+            )
+    made = CommunicatieplanScreen(query={"klas": "1A", "tab": "agenda"})
+    panel = made.agenda
+    with store.counting_statements() as statements:
+        panel.refresh()
+    refresh = len(statements)
+    made.tabs.selected_index = 3
+    with store.counting_statements() as statements:
+        made.afspraken.refresh()
+    return refresh, len(statements)
+
+
+def test_agenda_and_agreements_refresh_do_not_grow_with_the_class(stip_data, tmp_path, monkeypatch):
+    counts = {}
+    for name, size in (("small", (6, 20)), ("large", (30, 90))):
+        monkeypatch.setenv("STIP_DATA", str(tmp_path / name))
+        store.migrate()
+        with store.write() as conn:
+            actor = schools.acting_staff_member(conn)
+        counts[name] = _agenda_statements(actor, build_school(actor, *size))
+    assert counts["small"] == counts["large"], counts
+    assert all(n > 0 for n in counts["small"])
