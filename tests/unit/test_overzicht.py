@@ -334,6 +334,9 @@ def test_main_query_uses_indexes(actor):
             plan = " | ".join(overzicht.main_query_plan(conn, actor, scope))
             assert "SEARCH contact_moment USING INDEX" in plan, plan
             assert "SCAN contact_moment" not in plan and "SCAN student" not in plan, plan
+        assert "SEARCH student USING INDEX ix_student_klas_id" in " | ".join(
+            overzicht.main_query_plan(conn, actor, klas_id)
+        )
 
 
 # -- the screens ------------------------------------------------------------------------------------------
