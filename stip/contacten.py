@@ -23,6 +23,7 @@ __all__ = [
     "KANALEN",
     "TONEN",
     "ContactError",
+    "contact",
     "contacts",
     "delete_contact",
     "last_contacts",
@@ -133,6 +134,21 @@ def contacts(
     if limit is not None:
         query = query.limit(limit)
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def contact(conn: Connection, actor: Actor, student_id: int, contact_id: int) -> dict[str, Any] | None:
+    """One contact of the student, or None when it is gone."""
+    c = T.contact_moment.c
+    row = (
+        conn.execute(
+            select(T.contact_moment).where(
+                c.id == contact_id, c.student_id == student_id, c.school_id == actor.school_id
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
 
 
 def last_contacts(conn: Connection, actor: Actor, student_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -69,7 +69,7 @@ class ContactPanel(w.VBox):
         self.contact_id: int | None = None
         self.version: int | None = None
         self.savebar = SaveBar()
-        self.savebar.on_reload(lambda _b: self.show(self.student_id))
+        self.savebar.on_reload(lambda _b: self._reload())
         self.picker = StudentPicker()
         self.picker.select.layout.min_height = "9em"  # a few names stay visible at phone width
         self.picker.observe(self._on_student, names="value")
@@ -157,6 +157,21 @@ class ContactPanel(w.VBox):
         self._new_contact()
         self._show_contacts()
         self.body.children = (self.title, self.form, self.prompts, self.another, self.last, self.recent)
+
+    def _reload(self) -> None:
+        """After a version conflict: the contact being edited as it is stored now (another page changed
+        it), or a fresh form when it is gone."""
+        if self.contact_id is None or self.student_id is None:
+            self.show(self.student_id)
+            return
+        with store.read() as conn:
+            found = contacten.contact(conn, self.actor, self.student_id, self.contact_id)
+        if found is None:
+            self._new_contact()
+        else:
+            self.version = found["version"]
+            self.form.load({k: found[k] for k in ("toon", "regel", "kanaal", "happened_on")})
+        self._show_contacts()
 
     def _show_contacts(self) -> None:
         with store.read() as conn:

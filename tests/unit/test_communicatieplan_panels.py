@@ -249,3 +249,30 @@ def test_agenda_and_agreements_refresh_do_not_grow_with_the_class(stip_data, tmp
         counts[name] = _agenda_statements(actor, build_school(actor, *size))
     assert counts["small"] == counts["large"], counts
     assert all(n > 0 for n in counts["small"])
+
+
+def test_two_pages_on_one_contact_lose_nothing(demo_school, actor, monkeypatch):
+    fixed_today(monkeypatch, actor)
+    sid = class_ids(actor, "1A")[2]
+    first = screen("contact", student=str(sid)).contact
+    first.form.fields["toon"].value = "zorg"
+    first.form.fields["regel"].value = "Veel afwezig"
+    first.form.flush()
+    second = screen("contact", student=str(sid)).contact
+    with store.write() as conn:  # the other page edits the same contact
+        contacten.save_contact(conn, actor, sid, first.contact_id, {"regel": "Veel afwezig, arts gebeld"}, 1)
+    first.form.fields["kanaal"].value = "mail"
+    first.form.flush()
+    assert first.savebar.status == "conflict"
+    first.savebar._reload.click()
+    assert first.form.fields["regel"].value == "Veel afwezig, arts gebeld"
+    first.form.fields["kanaal"].value = "mail"
+    first.form.flush()
+    with store.read() as conn:
+        (stored,) = contacten.contacts(conn, actor, sid)
+    assert (stored["regel"], stored["kanaal"], stored["toon"]) == (
+        "Veel afwezig, arts gebeld",
+        "mail",
+        "zorg",
+    )
+    assert second.contact_id is None  # the second page starts its own new contact
