@@ -272,6 +272,7 @@ FIELD_KEYS.update(
     }
 )
 TABLE_KEYS["reflections"] = "reflectie.table_reflections"
+WIDE_TABLE_COLUMNS = 9  # records with more fields are shown as one small table each (WIDE_TABLE)
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1a1a1a;
@@ -410,6 +411,14 @@ def _rows_table(rows: list[dict[str, Any]], data: dict) -> str:
     columns: list[str] = []
     for row in rows:
         columns.extend(column for column in row if column not in columns)
+    if len(columns) > WIDE_TABLE_COLUMNS:  # too wide for a page (a reflection): one small table per record
+        cell = '<tr><th scope="row">{}</th><td>{}</td></tr>'
+        return "".join(
+            '<table class="fields">'
+            + "".join(cell.format(escape(_label(c)), escape(_value(row.get(c)))) for c in columns)
+            + "</table>"
+            for row in rows
+        )
     head = "".join(f'<th scope="col">{escape(_label(column))}</th>' for column in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(_value(row.get(column)))}</td>" for column in columns) + "</tr>"

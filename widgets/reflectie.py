@@ -159,6 +159,8 @@ class ReflectionRow(w.VBox):
             cid=item["conversation_id"] or "",
             open=t("reflectie.open"),
         )
+        if item["shared"]:
+            head += safe_html(' <span class="stip-muted">· {text}</span>', text=t("reflectie.shared_mark"))
         if item["voornemen"]:
             head += safe_html(
                 "<div>{label} {text}</div>", label=t("reflectie.voornemen"), text=item["voornemen"]

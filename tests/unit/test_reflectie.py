@@ -286,10 +286,16 @@ def test_screen_from_a_link_fills_five_steps_saves_and_shows_them_again(actor, y
     with store.read() as conn:
         assert reflectie.mine(conn, actor)[0]["voornemen_geprobeerd"] == "ja"
     assert "1 ja" in again.summary.value
+    assert "gedeeld" not in rows[0].children[0].value
     # Editing the text after marking it keeps working (one version per reflection on the screen).
     stepper.steps[0].form.fields["handelen"].value = "Aangevuld."
     stepper.steps[0].form.flush()
+    stepper.steps[4].form.fields["shared"].value = True
+    stepper.steps[4].form.flush()
     assert again.savebar.status == "saved"
+    again.tabs.selected_index = 0
+    again.tabs.selected_index = 1  # the list is read again after a change in the steps
+    assert "gedeeld met collega&#x27;s" in again.rows[0].children[0].value
 
 
 def test_screen_gives_gentle_notes_and_never_blocks(actor, yousef):
