@@ -14,23 +14,24 @@ from stip.i18n import t
 
 GOAL_ITEMS = {"doel"}  # the shared goal gets a box, the other agenda items blank lines
 LINES = {"opening": 1, "gesprek_doel": 1, "afspraken": 4, "afsluiting": 1}
+COMPLIMENT_CHARS = 280  # what fits on the one page of a sheet beside everything else
 
 CSS = """
-@page { size: A4; margin: 14mm 16mm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #1d2733; margin: 0; }
+@page { size: A4; margin: 11mm 14mm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #1d2733; margin: 0; }
 .sheet { page-break-after: always; }
 .sheet:last-child { page-break-after: auto; }
 h1 { font-size: 16pt; color: #1f4e79; margin: 0 0 2mm; }
 .meta { color: #5b6470; margin: 0 0 4mm; }
 .meta span { margin-right: 6mm; }
 ol { margin: 0; padding-left: 6mm; }
-li { margin: 0 0 2.2mm; }
+li { margin: 0 0 1.4mm; }
 li strong { color: #1f4e79; }
-.hint { color: #5b6470; font-size: 9pt; display: block; }
-.lines { border-bottom: 1px solid #9aa5b1; height: 6.5mm; }
+.hint { color: #5b6470; font-size: 8.5pt; display: block; }
+.lines { border-bottom: 1px solid #9aa5b1; height: 6mm; }
 .goal { border: 2px solid #e07a2f; border-radius: 3mm; padding: 2mm 3mm; margin-top: 1mm; min-height: 12mm; }
 .compliment { font-style: italic; margin: 1mm 0; display: block; }
-.foot { color: #5b6470; font-size: 8pt; margin-top: 3mm; }
+.foot { color: #5b6470; font-size: 7.5pt; margin-top: 2mm; }
 @media screen { body { background: #eef1f5; } .sheet { background: white; max-width: 180mm; margin: 8mm auto;
   padding: 12mm 14mm; box-shadow: 0 1px 4px #0003; } }
 """
@@ -60,6 +61,8 @@ def sheet_body(student: dict[str, Any]) -> str:
         )
     guardians = invitations.guardians_line(student["guardians"]) or "—"
     compliment = (student.get("gouden_mail") or "").strip()
+    if len(compliment) > COMPLIMENT_CHARS:  # a reminder at the opening; the whole mail is in Stip
+        compliment = compliment[: COMPLIMENT_CHARS - 1].rsplit(" ", 1)[0] + "…"
     items = []
     for item in agenda:
         box = '<div class="goal"></div>' if item["id"] in GOAL_ITEMS else _lines(LINES.get(item["id"], 2))

@@ -106,21 +106,32 @@ def add_slots(conn: Connection, actor: Actor, klas_id: int, new: list) -> int:
     klas = _klas(conn, actor, klas_id)
     mentor = klas.mentor_id or actor.id
     existing = conn.execute(
-        select(T.slot.c.starts_at, T.slot.c.ends_at, T.slot.c.klas_id).where(
+        select(T.slot.c.starts_at, T.slot.c.ends_at, T.slot.c.klas_id, T.klas.c.name, T.staff_member.c.naam)
+        .join(T.klas, T.klas.c.id == T.slot.c.klas_id)
+        .outerjoin(T.staff_member, T.staff_member.c.id == T.slot.c.mentor_id)
+        .where(
             T.slot.c.school_id == actor.school_id,
             (T.slot.c.klas_id == klas_id) | (T.slot.c.mentor_id == mentor),
         )
     ).all()
-    taken = [(start, end, other == klas_id) for start, end, other in existing]
+    taken = [(start, end, other == klas_id, name, naam) for start, end, other, name, naam in existing]
     for slot in new:
-        for start, end, same_klas in taken:
+        for start, end, same_klas, other_klas, naam in taken:
             if slot.start < end and start < slot.end:
-                key = "startgesprek.slot_overlap" if same_klas else "startgesprek.slot_overlap_mentor"
-                raise StartgesprekError(key, time=timefmt.format_short(slot.start))
-        taken.append((slot.start, slot.end, True))
-    for slot in new:
-        conn.execute(
-            insert(T.slot).values(
+                moment = timefmt.format_short(slot.start)
+                if same_klas:
+                    raise StartgesprekError("startgesprek.slot_overlap", time=moment)
+                if mentor == actor.id and klas.mentor_id is None:  # "the mentor" is you: say so
+                    raise StartgesprekError(
+                        "startgesprek.slot_overlap_self", time=moment, klas=other_klas, deze=klas.name
+                    )
+                raise StartgesprekError(
+                    "startgesprek.slot_overlap_mentor", time=moment, klas=other_klas, mentor=naam or ""
+                )
+        taken.append((slot.start, slot.end, True, klas.name, ""))
+    if new:
+        rows = [
+            dict(
                 school_id=actor.school_id,
                 klas_id=klas_id,
                 mentor_id=slot.mentor or mentor,

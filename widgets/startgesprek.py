@@ -86,6 +86,7 @@ class PlanPanel(w.VBox):
         self._quiet = False
         self._shown_klas: int | None = None
         self._names: list[tuple[str, int]] = []
+        self.apart: list[str] = []  # after a refresh: families whose children come at separate times
         self.confirm = w.HBox(layout=w.Layout(align_items="center", flex_flow="row wrap"))
         self.summary = w.HTML()
         form = w.VBox(
@@ -152,6 +153,7 @@ class PlanPanel(w.VBox):
             slot_id: row for slot_id, row in self._rows.items() if slot_id in {r["id"] for r in rows}
         }
         self._quiet = True
+        apart: list[str] = []  # families whose children now come at two separate times
         try:
             lines = []
             for row in rows:
@@ -166,12 +168,15 @@ class PlanPanel(w.VBox):
                 choice.value = row["student_id"] or FREE
                 family = by_id.get(row["student_id"])
                 line.family_name = student_name(family) if family else None
-                notes.value = self._notes(family, siblings, sibling_slots)
+                notes.value = self._notes(family, siblings, sibling_slots, (row["starts_at"], row["ends_at"]))
+                if family and "stip-warning" in notes.value:
+                    apart.append(line.family_name)
                 lines.append(line)
         finally:
             self._quiet = False
         if tuple(self.table.children) != tuple(lines):
             self.table.children = tuple(lines)
+        self.apart = apart
 
     def _make_row(self, row) -> w.HBox:
         """The widgets of one slot: who is in it, delete, notes (sibling times, interpreter)."""
@@ -195,7 +200,11 @@ class PlanPanel(w.VBox):
         return line
 
     @staticmethod
-    def _notes(student, siblings, sibling_slots) -> str:
+    def _notes(student, siblings, sibling_slots, own: tuple) -> str:
+        """The badges of one planned slot: the interpreter's language, and each brother or sister with
+        their day and time — as a warning when that talk is not right before or after this one."""
+        from stip import planning
+
         if student is None:
             return ""
         notes = []
@@ -220,7 +229,11 @@ class PlanPanel(w.VBox):
                 if span
                 else t("startgesprek.not_planned"),
             )
-            notes.append(safe_html('<span class="stip-muted">{text}</span>', text=text))
+            if span and not planning.adjacent(planning.Slot(*own), planning.Slot(*span)):
+                text += " — " + t("startgesprek.sibling_apart_note")
+                notes.append(safe_html('<span class="stip-warning">{text}</span>', text=text))
+            else:
+                notes.append(safe_html('<span class="stip-muted">{text}</span>', text=text))
         return " ".join(notes)
 
     @handled
@@ -309,6 +322,8 @@ class PlanPanel(w.VBox):
         unplaced = [names[s] for s in result.unplaced if s in names]
         if unplaced:
             parts.append(t("startgesprek.auto_unplaced", names=", ".join(unplaced)))
+        if self.apart:
+            parts.append(t("startgesprek.auto_apart", names=", ".join(self.apart)))
         self.savebar.info(" ".join(parts))
 
     def _ics(self) -> DownloadFile:

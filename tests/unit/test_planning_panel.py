@@ -51,11 +51,14 @@ def test_placing_a_child_away_from_a_planned_sibling_warns_and_back_to_back_does
     rows[2].value = yassin  # 18:00: the parents would come twice
     assert panel.savebar.status == "info"
     assert "Yassin el Amrani zit nu niet direct voor of na Nora (2B, di 9-9 17:00)" in panel.savebar.text
-    assert "broer/zus Nora (2B): di 9-9 17:00" in line_of(panel, yassin).children[2].value
+    notes = line_of(panel, yassin).children[2].value
+    assert "broer/zus Nora (2B): di 9-9 17:00 — niet direct na elkaar" in notes  # at the row itself
+    assert "stip-warning" in notes and panel.apart == ["Yassin el Amrani"]
     rows = slot_rows(panel)
     rows[2].value = 0  # free it again, then 17:20: right after Nora
     rows[0].value = yassin
-    assert panel.savebar.status == "saved"
+    assert panel.savebar.status == "saved" and panel.apart == []
+    assert "stip-warning" not in line_of(panel, yassin).children[2].value
 
 
 def test_switching_class_clears_the_previous_class_and_counts_read_well(demo_school, actor):
@@ -69,3 +72,39 @@ def test_switching_class_clears_the_previous_class_and_counts_read_well(demo_sch
     assert panel.savebar.text == "" and panel.breaks.value == "" and panel.location.value == ""
     assert panel.table.children == ()
     assert "0 gesprekstijden; 0 van" in panel.summary.value
+
+
+def test_a_mentor_double_booked_across_classes_is_told_who_and_where(demo_school, actor):
+    import pytest
+    from sqlalchemy import update
+
+    from stip import klassen
+    from stip.i18n import t
+
+    one_a, two_b = klas_id("1A"), klas_id("2B")
+    with store.write() as conn:
+        mentor_1a = conn.execute(select(T.klas.c.mentor_id).where(T.klas.c.id == one_a)).scalar_one()
+        naam = conn.execute(
+            select(T.staff_member.c.naam).where(T.staff_member.c.id == mentor_1a)
+        ).scalar_one()
+        startgesprek.add_slots(conn, actor, one_a, [planning.Slot(at(17), at(17, 20))])
+        conn.execute(update(T.klas).where(T.klas.c.id == two_b).values(mentor_id=mentor_1a))
+    with pytest.raises(startgesprek.StartgesprekError) as refused, store.write() as conn:
+        startgesprek.add_slots(conn, actor, two_b, [planning.Slot(at(17, 10), at(17, 30))])
+    assert t(refused.value.message_key, **refused.value.values).startswith(
+        f"Om 09-09 17:10 heeft {naam} al een gesprekstijd bij klas 1A."
+    )
+    # A class without a mentor plans on the acting staff member: the message says "you".
+    with store.write() as conn:
+        conn.execute(update(T.klas).where(T.klas.c.id == two_b).values(mentor_id=None))
+        startgesprek.add_slots(conn, actor, two_b, [planning.Slot(at(19), at(19, 20))])
+        klassen.save_student(
+            conn, actor, None, {"leerlingnummer": "990002", "roepnaam": "Ida", "achternaam": "Kok"}, klas="3C"
+        )
+    three_c = klas_id("3C")
+    with pytest.raises(startgesprek.StartgesprekError) as refused, store.write() as conn:
+        startgesprek.add_slots(conn, actor, three_c, [planning.Slot(at(19, 10), at(19, 30))])
+    text = t(refused.value.message_key, **refused.value.values)
+    assert (
+        text.startswith("Om 09-09 19:10 heb je zelf al een gesprekstijd bij klas 2B.") and "klas 3C" in text
+    )
