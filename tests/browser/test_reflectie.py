@@ -118,3 +118,6 @@ def test_without_a_query_choose_a_conversation_also_on_a_phone(page, stip_server
     page.get_by_label("Wat deed je en wat gebeurde er?").fill("Kort gebeld.")
     wait_until(lambda: (stored(talk) or {}).get("handelen") == "Kort gebeld.")
     page.screenshot(path="/tmp/refl/phone.png", full_page=True)
+    page.get_by_role("tab", name="Mijn voornemens").click()
+    expect(page.get_by_text("Nog geen voornemen opgeschreven.")).to_be_visible()
+    page.screenshot(path="/tmp/refl/phone_list.png", full_page=True)
