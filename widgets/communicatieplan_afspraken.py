@@ -296,6 +296,12 @@ class AfsprakenPanel(w.VBox):
         )
 
         self.update_count()
+        focus = getattr(self.screen, "focus_afspraak_id", None)  # "Evalueren" from the agenda
+        if focus is not None:
+            self.screen.focus_afspraak_id = None
+            for item in self.items.children:
+                if item.afspraak_id == focus:
+                    item.open_form()
 
     def update_count(self) -> None:
         """ "3 afspraken. 1 te laat." over the stored agreements shown."""

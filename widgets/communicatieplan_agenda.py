@@ -33,6 +33,8 @@ SOURCE_KEYS = {
     "review": "agendapanel.source_review",
 }
 
+GO_KEYS = {"afspraak": "agendapanel.go_afspraak", "review": "agendapanel.go_review"}
+
 
 def _error_label() -> w.Label:
     label = w.Label(layout=w.Layout(display="none"))
@@ -86,9 +88,14 @@ class AgendaRow(w.VBox):
         )
         self.done_button.on_click(self._on_open_done)
         self.move_button.on_click(self._on_open_move)
+        buttons = [self.done_button, self.move_button]
+        if entry.source in GO_KEYS:  # an agreement is evaluated, a plan looked at, on its own tab
+            self.go_button = w.Button(description=t(GO_KEYS[entry.source]), icon="arrow-right")
+            self.go_button.on_click(self._on_go)
+            buttons.append(self.go_button)
         self.detail = w.VBox()
         head = w.HBox(
-            [self.label, self.done_button, self.move_button],
+            [self.label, *buttons],
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
         )
         self.children = (head, self.detail)
@@ -144,6 +151,15 @@ class AgendaRow(w.VBox):
         self.panel.screen.student_id = self.entry.student_id  # the family in view on the other tabs
         self.panel.refresh()
         self.panel.savebar.info(t("agendapanel.logged", naam=self.entry.naam))
+
+    @handled(savebar=lambda row: row.panel.savebar)
+    def _on_go(self, button) -> None:
+        screen = self.panel.screen
+        if self.entry.source == "afspraak":
+            screen.focus_afspraak_id = self.entry.source_id  # the Afspraken tab opens its form
+            screen.show_tab("afspraken", self.entry.student_id)
+        else:
+            screen.show_tab("plan", self.entry.student_id)
 
     # -- move it -----------------------------------------------------------------------------------------
     @handled(savebar=lambda row: row.panel.savebar)

@@ -276,3 +276,23 @@ def test_two_pages_on_one_contact_lose_nothing(demo_school, actor, monkeypatch):
         "zorg",
     )
     assert second.contact_id is None  # the second page starts its own new contact
+
+
+def test_agenda_leads_to_the_agreement_and_the_plan(demo_school, actor, monkeypatch):
+    today = fixed_today(monkeypatch, actor)
+    a, b = class_ids(actor, "1A")[:2]
+    make_plan(actor, b, [], review_on=today)
+    with store.write() as conn:
+        aid, _v = afspraken.save_afspraak(conn, actor, a, None, {"wat": "Agenda bijhouden", "wanneer": today})
+    made = screen("agenda")
+    rows = made.agenda.rows
+    assert sorted(r.entry.source for r in rows) == ["afspraak", "review"]
+    agreement = next(r for r in rows if r.entry.source == "afspraak")
+    agreement.go_button.click()
+    assert made.tabs.selected_index == made.TAB_NAMES.index("afspraken")
+    item = next(i for i in made.afspraken.items.children if i.afspraak_id == aid)
+    assert item.form is not None and item.detail.children  # its form is open to evaluate
+    made.tabs.selected_index = 0
+    review = next(r for r in made.agenda.rows if r.entry.source == "review")
+    review.go_button.click()
+    assert made.tabs.selected_index == made.TAB_NAMES.index("plan") and made.student_id == b
