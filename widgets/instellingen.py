@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from stip import instellingen, store
 from stip.i18n import t
+from stip.schools import DEFAULT_SCHOOL_NAME
 from widgets.components.autosave import AutoSaveForm
 from widgets.components.handled import handled
 from widgets.components.safe import safe_html
@@ -119,7 +120,9 @@ class InstellingenScreen(Screen):
             bar.on_reload(lambda _b: self.refresh())
         self.school_form = AutoSaveForm(
             {
-                "name": text("instellingen.field_school_name"),
+                "name": text(
+                    "instellingen.field_school_name", placeholder=t("instellingen.school_name_placeholder")
+                ),
                 "adres": text("instellingen.field_adres", placeholder=t("instellingen.adres_placeholder")),
             },
             self._save_school,
@@ -127,7 +130,7 @@ class InstellingenScreen(Screen):
         )
         self.me_form = AutoSaveForm(
             {
-                "naam": text("instellingen.field_naam"),
+                "naam": text("instellingen.field_naam", placeholder=t("instellingen.naam_placeholder")),
                 "email": text("instellingen.field_email", placeholder="naam@school.nl"),
                 "telefoon": text("instellingen.field_telefoon"),
             },
@@ -215,9 +218,14 @@ class InstellingenScreen(Screen):
         self.data = data
         self.school_version = data["school"]["version"]
         self.me_version = data["me"]["version"]
-        self.school_form.load({"name": data["school"]["name"], "adres": data["school"]["adres"]})
+        # A default that a parent must never see shows as an empty field with a prompt, not as a value.
+        name = data["school"]["name"]
+        self.school_form.load(
+            {"name": "" if name == DEFAULT_SCHOOL_NAME else name, "adres": data["school"]["adres"]}
+        )
         me = data["me"]
-        self.me_form.load({"naam": me["naam"], "email": me["email"] or "", "telefoon": me["telefoon"]})
+        naam = "" if me["naam"] == me["login"] else me["naam"]
+        self.me_form.load({"naam": naam, "email": me["email"] or "", "telefoon": me["telefoon"]})
         self.me_hint.value = safe_html(
             "<p class='stip-muted'>{h}</p>", h=t("instellingen.me_hint", login=me["login"])
         )

@@ -324,14 +324,25 @@ class StudentPanel(w.VBox):
     def _inzage_html(self) -> DownloadFile:
         from stip import privacy
 
-        data = privacy.inzage_html(self._inzage())
-        return DownloadFile(data.encode("utf-8"), f"inzage-{self.student_id}.html", "text/html")
+        found = self._inzage()
+        data = privacy.inzage_html(found)
+        return DownloadFile(data.encode("utf-8"), f"{self._inzage_name(found)}.html", "text/html")
 
     def _inzage_json(self) -> DownloadFile:
         import json
 
-        data = json.dumps(self._inzage(), ensure_ascii=False, indent=1).encode("utf-8")
-        return DownloadFile(data, f"inzage-{self.student_id}.json", "application/json")
+        found = self._inzage()
+        data = json.dumps(found, ensure_ascii=False, indent=1).encode("utf-8")
+        return DownloadFile(data, f"{self._inzage_name(found)}.json", "application/json")
+
+    @staticmethod
+    def _inzage_name(found: dict) -> str:
+        """ "inzage-Daan-de-Vries": the child's name, not an internal number, in letters, digits and '-'."""
+        import re
+
+        student = found.get("student") or {}
+        naam = " ".join(str(student.get(k) or "") for k in ("roepnaam", "tussenvoegsel", "achternaam"))
+        return "-".join(["inzage", *re.findall(r"[^\W_]+", naam)])
 
     @handled
     def _on_mark_left(self, button) -> None:

@@ -364,6 +364,11 @@ def test_instellingen_screen_on_an_empty_database(actor):
     screen = InstellingenScreen()
     assert screen.ready and t("instellingen.no_classes") in screen.mentor_rows.children[0].value
     assert t("instellingen.no_dates") in screen.date_rows.children[0].value
+    # "Mijn school" and the login are defaults a parent must never see: empty fields with a prompt.
+    name, naam = screen.school_form.fields["name"], screen.me_form.fields["naam"]
+    assert (name.value, naam.value) == ("", "")
+    assert name.placeholder == t("instellingen.school_name_placeholder")
+    assert naam.placeholder == t("instellingen.naam_placeholder")
 
 
 def test_demo_school_shows_its_address_mentors_and_dates(demo_school, actor):

@@ -485,6 +485,14 @@ def test_inzage_for_one_parent_hides_the_other_parents_protected_contact(demo_sc
         )
     panel = StudentPanel(actor, sem)
     panel.inzage_for.value = guardians[0].id
-    data = json.loads(downloaded(button(panel, t("klassen.inzage_json")))[1])
+    _mime, raw, filename = downloaded(button(panel, t("klassen.inzage_json")))
+    data = json.loads(raw)
     text = json.dumps(data)
     assert guardians[0].email in text and guardians[1].email not in text
+    naam = data["student"]
+    assert (
+        filename
+        == "-".join(["inzage", naam["roepnaam"], *naam["tussenvoegsel"].split(), naam["achternaam"]])
+        + ".json"
+    )
+    assert downloaded(button(panel, t("klassen.inzage_html")))[2] == filename.replace(".json", ".html")
