@@ -124,7 +124,14 @@ class MomentRow(w.HBox):
             days = [day] if day else []
         else:
             anchor = cp.plan_start(self.panel.plan)
-            days = moments.occurrences(moment, calendar, today, max(calendar.ends_on, today), anchor=anchor)
+            every = moments.occurrences(moment, calendar, calendar.starts_on, calendar.ends_on, anchor=anchor)
+            days = [d for d in every if d >= today]
+            if every and not days:  # "na rapport 1" once report 1 is behind us
+                self.dates.value = safe_html(
+                    "<span class='stip-muted'>{text}</span>",
+                    text=t("communicatieplan.moment_past", date=timefmt.long_date(every[-1])),
+                )
+                return
         if days:
             shown = ", ".join(timefmt.long_date(d) for d in days[:3]) + (" …" if len(days) > 3 else "")
             text = t("communicatieplan.moment_next", dates=shown)
@@ -234,7 +241,9 @@ class PlanPanel(w.VBox):
         }
         for i, vorm in enumerate(cp.VORMEN):
             text = f"{vorm} ({data['huisbezoek_hint']})" if vorm == "huisbezoek" else vorm
-            fields[f"vorm_{i}"] = w.Checkbox(description=text, indent=False, layout=w.Layout(width="auto"))
+            fields[f"vorm_{i}"] = w.Checkbox(
+                description=text, indent=False, layout=w.Layout(width="auto", margin="2px 18px 2px 0")
+            )
         fields["initiatief"] = w.Dropdown(
             description=t("communicatieplan.initiatief"),
             options=initiatief_options(),
