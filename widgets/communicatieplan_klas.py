@@ -158,13 +158,16 @@ class KlasPanel(w.VBox):
         super().__init__(**kwargs)
         self.screen = screen
         self.add_class("stip-klas-panel")
-        self.savebar = getattr(screen, "savebar", None) or SaveBar()
+        shared_bar = getattr(screen, "savebar", None)
+        self.savebar = shared_bar or SaveBar()  # what went wrong while reading shows here
         self.explain = w.HTML()
         self.summary = w.HTML()
         self.table = w.HTML()
         self.lists = w.HTML()
         self.chart = Chart()
         self.children = (self.explain, self.summary, self.table, self.lists, self.chart)
+        if shared_bar is None:
+            self.children = (self.savebar, *self.children)
         self.overview: overzicht.Overview | None = None
         self.refresh()
 

@@ -403,3 +403,14 @@ def test_class_links_are_url_encoded(name):
     from widgets.communicatieplan_klas import klas_href
 
     assert klas_href(name).startswith("Communicatieplan.ipynb?klas=") and " " not in klas_href(name)
+
+
+def test_class_panel_shows_a_failed_read_in_its_save_bar(demo_school, actor, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database weg")
+
+    monkeypatch.setattr(overzicht, "family_overview", broken)
+    panel = KlasPanel(screen(actor, klas_id_of("1A")))  # no exception escapes
+    assert panel.savebar in panel.children  # the stand-in screen has no bar: the panel shows its own
+    assert "database weg" not in panel.savebar.message
+    assert panel.savebar.message  # a Dutch message instead
