@@ -318,6 +318,11 @@ FIELD_KEYS.update(
 )
 TABLE_KEYS["contact_moments"] = "contacten.table_contact_moments"
 TABLE_KEYS["agenda_items"] = "agenda.table_agenda_items"
+AGENDA_SOURCE_KEYS = {
+    "moment": "agenda.source_moment",
+    "afspraak": "agenda.source_afspraak",
+    "review": "agenda.source_review",
+}
 
 
 def _label(field: str) -> str:
@@ -374,6 +379,8 @@ def _readable(values: dict[str, Any], data: dict) -> dict[str, Any]:
             value = [questions.get(item, item) for item in value]
         elif field == "present" and isinstance(value, dict):
             value = _present(value, guardians)
+        elif field == "source" and value in AGENDA_SOURCE_KEYS:  # an agenda item: what was due
+            value = t(AGENDA_SOURCE_KEYS[value])
         shown[field] = value
     return shown
 

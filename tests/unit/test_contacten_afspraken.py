@@ -360,6 +360,7 @@ def test_contacts_agreements_and_agenda_items_are_in_the_inzage_and_deleted(demo
         "toon (positief, neutraal of zorg)",
         "heeft het geholpen",
         "gepland op",
+        "gepland contact",
         "Mooi &lt;b&gt;cijfer&lt;/b&gt;",
     ):
         assert text in page
