@@ -47,12 +47,40 @@ def test_log_a_planned_contact_then_agree_and_evaluate(page, stip_server, server
                 vorm="telefoon",
             )
         )
+        late = conn.execute(
+            select(T.student)
+            .join(T.klas, T.klas.c.id == T.student.c.klas_id)
+            .where(T.klas.c.name == "1A", T.student.c.id != student.id)
+            .order_by(T.student.c.achternaam)
+        ).first()
+        late_plan = conn.execute(
+            insert(T.communicatieplan).values(
+                school_id=actor.school_id,
+                student_id=late.id,
+                school_year_id=actor.school_year_id,
+                vormen=["mail"],
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(T.plan_moment).values(
+                school_id=actor.school_id,
+                student_id=late.id,
+                communicatieplan_id=late_plan,
+                kind="datum",
+                value=(day - timedelta(days=10)).isoformat(),
+                vorm="mail",
+            )
+        )
     naam = klassen.full_name(student.roepnaam, student.tussenvoegsel, student.achternaam)
+    late_naam = klassen.full_name(late.roepnaam, late.tussenvoegsel, late.achternaam)
 
     page.goto(f"{stip_server}/voila/render/Communicatieplan.ipynb?klas=1A&tab=agenda")
     row = page.locator(".stip-agenda-row", has_text=naam)
     expect(row).to_contain_text(timefmt.short_day(day))
     expect(row).to_contain_text("telefoon")
+    overdue = page.locator(".stip-agenda-row", has_text=late_naam)
+    expect(overdue).to_contain_text("te laat")
+    expect(overdue).to_contain_text(timefmt.short_day(day - timedelta(days=10)))
     page.screenshot(path="/tmp/cp-agenda.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     row.screenshot(path="/tmp/cp-agenda-row-390.png")
