@@ -165,7 +165,7 @@ class KlasPanel(w.VBox):
         self.table = w.HTML()
         self.lists = w.HTML()
         self.chart = Chart()
-        self.children = (self.explain, self.summary, self.table, self.lists, self.chart)
+        self.children = (self.explain, self.summary, self.table, self.chart, self.lists)
         if shared_bar is None:
             self.children = (self.savebar, *self.children)
         self.overview: overzicht.Overview | None = None

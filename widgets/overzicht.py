@@ -103,7 +103,7 @@ class OverzichtScreen(Screen):
         self.table = w.HTML()
         self.lists = w.HTML()
         self.chart = Chart()
-        self.children = (self.explain, self.summary, self.table, self.lists, self.chart, self.savebar)
+        self.children = (self.explain, self.summary, self.table, self.chart, self.lists, self.savebar)
         self.overview: overzicht.Overview | None = None
         self.refresh()
 

@@ -21,7 +21,8 @@ class Chart(w.HTML):
     def show(self, svg: str) -> None:
         if not svg.lstrip().startswith("<svg"):
             raise ValueError("Chart.show expects one <svg> element from stip.charts")
-        self.value = svg
+        # A wrapper that scrolls on a narrow screen, starting at the right end (the latest data).
+        self.value = f'<div class="stip-chart-scroll">{svg}</div>'
 
     def clear(self) -> None:
         self.value = ""
