@@ -414,3 +414,21 @@ def test_class_panel_shows_a_failed_read_in_its_save_bar(demo_school, actor, mon
     assert panel.savebar in panel.children  # the stand-in screen has no bar: the panel shows its own
     assert "database weg" not in panel.savebar.message
     assert panel.savebar.message  # a Dutch message instead
+
+
+def test_klassen_screen_shows_a_logged_contact_as_the_last_contact(demo_school, actor):
+    from widgets.klassen import KlassenScreen
+
+    ids = students_of("1A")
+    add_contacts(actor, [(ids[0], TODAY, "zorg")])
+    table = KlassenScreen(query={"klas": "1A"}).class_panel.table.value
+    assert "(contact over een zorg)" in table  # the same last contact as the class panel's
+
+
+def test_chart_axis_labels_never_crowd():
+    bars = [(f"wk {n}", {"positief": n % 3}) for n in range(40)]
+    svg = charts.stacked_bars("t", "d", bars, charts.tone_series(dict.fromkeys(overzicht.TONES, "x")))
+    axis = [e for e in ET.fromstring(svg).iter(f"{SVG}text") if (e.text or "").startswith("wk ")]
+    xs = [float(e.get("x")) for e in axis]
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    assert 2 <= len(axis) < 40 and min(gaps) >= 6 * len("wk 10") + 10
