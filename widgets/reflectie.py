@@ -127,11 +127,37 @@ class ReflectionForm(w.VBox):
         heading = w.HTML(
             safe_html("<h3>{title}</h3>", title=t("reflectie.about", gesprek=conversation_label(talk)))
         )
-        self.children = (heading, self.stepper)
+        self.remove = w.Button(
+            description=t("reflectie.delete"),
+            icon="trash",
+            layout=w.Layout(margin="20px 0 0 0", width="auto"),
+        )
+        self.remove.on_click(self._on_remove)
+        self.children = (heading, self.stepper, self.remove)
 
     def flush(self) -> None:
         for form in self.forms:
             form.flush()
+
+    @handled(savebar=lambda form: form.screen.savebar)
+    def _on_remove(self, button) -> None:
+        """First click asks "Echt verwijderen?", the second removes the reflection (only your own)."""
+        if self.remove.button_style != "danger":
+            self.remove.description = t("reflectie.delete_confirm")
+            self.remove.button_style = "danger"
+            return
+        for form in self.forms:  # what is still waiting to be saved goes too
+            form._debouncer.cancel()
+            form._debouncer.pending = False
+            form.changes.clear()
+        if self.reflection_id is not None:
+            with store.write() as conn:
+                reflectie.delete_reflection(conn, self.screen.actor, self.reflection_id)
+            self.screen.versions.pop(self.reflection_id, None)
+        self.screen.list_stale = True
+        self.screen.form = None
+        self.screen.show(self.talk["id"])
+        self.screen.savebar.info(t("reflectie.deleted"))
 
     def _save(self, changes: dict) -> bool:
         version = self.screen.versions.get(self.reflection_id)

@@ -400,3 +400,26 @@ def test_two_pages_on_one_reflection_lose_nothing_silently(actor, yousef):
     with store.read() as conn:
         stored = reflectie.for_conversation(conn, actor, cid)
     assert (stored["handelen"], stored["terugblikken"]) == ("Eerste pagina", "Tweede pagina")
+
+
+def test_the_author_deletes_a_reflection_after_confirming(actor, yousef):
+    cid = held_talk(actor, yousef)
+    screen = ReflectieScreen({"conversation": str(cid)})
+    handelen = screen.form.stepper.steps[0].form
+    handelen.fields["handelen"].value = "Iets wat ik liever niet bewaar"
+    handelen.flush()
+    remove = screen.form.remove
+    remove.click()
+    assert remove.description == "Echt verwijderen? Klik nogmaals"
+    with store.read() as conn:
+        assert reflectie.for_conversation(conn, actor, cid) is not None  # one click deletes nothing
+    handelen.fields["handelen"].value = "nog getypt, niet bewaard"  # waiting to be saved: goes too
+    remove.click()
+    with store.read() as conn:
+        assert reflectie.for_conversation(conn, actor, cid) is None
+        assert conn.execute(select(func.count()).select_from(T.reflection)).scalar_one() == 0
+    assert screen.savebar.text == "De terugblik is verwijderd."
+    assert screen.form.stepper.steps[0].form.fields["handelen"].value == ""
+    handelen.flush()  # the old form's pending change is dropped, never stored as a new reflection
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(T.reflection)).scalar_one() == 0
