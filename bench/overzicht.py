@@ -132,7 +132,7 @@ def renders() -> None:
         }
     print("(a) statements and seconds per render (in this process)")
     for name, build in (
-        ("class panel 1A (32)", lambda: KlasPanel(SimpleNamespace(actor=actor, klas_id=klas_id))),
+        ("class panel 1A (32)", lambda: KlasPanel(SimpleNamespace(actor=actor, klas_id=klas_id)).refresh()),
         ("Overzicht (1,200)", lambda: OverzichtScreen(query={})),
     ):
         seconds = []

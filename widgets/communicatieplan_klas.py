@@ -152,7 +152,8 @@ def class_table(ov: overzicht.Overview, show_next: bool = True) -> str:
 
 
 class KlasPanel(w.VBox):
-    """Every family of the screen's class at a glance; `refresh()` reads it again."""
+    """Every family of the screen's class at a glance; the screen calls `refresh()` when the tab is shown
+    or the class changes (as for every panel of the Communicatieplan screen)."""
 
     def __init__(self, screen, **kwargs):
         super().__init__(**kwargs)
@@ -168,8 +169,7 @@ class KlasPanel(w.VBox):
         self.children = (self.explain, self.summary, self.table, self.chart, self.lists)
         if shared_bar is None:
             self.children = (self.savebar, *self.children)
-        self.overview: overzicht.Overview | None = None
-        self.refresh()
+        self.overview: overzicht.Overview | None = None  # read by `refresh()`, which the screen calls
 
     @handled
     def refresh(self) -> None:

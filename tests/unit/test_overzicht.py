@@ -308,10 +308,17 @@ def screen(actor, klas_id):
     return SimpleNamespace(actor=actor, klas_id=klas_id)
 
 
+def shown_panel(actor, klas_id) -> KlasPanel:
+    """The class panel as the screen shows it: built, then refreshed."""
+    panel = KlasPanel(screen(actor, klas_id))
+    panel.refresh()
+    return panel
+
+
 def test_statements_do_not_grow_with_class_or_school(actor):
     klas_id = school(actor, 6, 40)
     small = (
-        count(lambda: KlasPanel(screen(actor, klas_id))),
+        count(lambda: shown_panel(actor, klas_id)),
         count(lambda: OverzichtScreen(query={})),
     )
     with store.write() as conn:
@@ -320,7 +327,7 @@ def test_statements_do_not_grow_with_class_or_school(actor):
     more = school(actor, 40, 400)
     assert more == klas_id
     large = (
-        count(lambda: KlasPanel(screen(actor, klas_id))),
+        count(lambda: shown_panel(actor, klas_id)),
         count(lambda: OverzichtScreen(query={})),
     )
     assert small == large
@@ -351,6 +358,7 @@ def test_class_panel_shows_the_families_lists_and_chart(demo_school, actor):
         )
     stand_in = screen(actor, None)
     panel = KlasPanel(stand_in)
+    panel.refresh()
     assert "Kies een klas" in panel.explain.value and panel.chart.value == ""
     stand_in.klas_id = klas_id_of("1A")
     panel.refresh()
@@ -410,7 +418,7 @@ def test_class_panel_shows_a_failed_read_in_its_save_bar(demo_school, actor, mon
         raise RuntimeError("database weg")
 
     monkeypatch.setattr(overzicht, "family_overview", broken)
-    panel = KlasPanel(screen(actor, klas_id_of("1A")))  # no exception escapes
+    panel = shown_panel(actor, klas_id_of("1A"))  # no exception escapes
     assert panel.savebar in panel.children  # the stand-in screen has no bar: the panel shows its own
     assert "database weg" not in panel.savebar.message
     assert panel.savebar.message  # a Dutch message instead
