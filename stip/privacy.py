@@ -318,6 +318,19 @@ FIELD_KEYS.update(
 )
 TABLE_KEYS["contact_moments"] = "contacten.table_contact_moments"
 TABLE_KEYS["agenda_items"] = "agenda.table_agenda_items"
+# The communicatieplan op maat (issue 15 §1): what the student needs, the pattern, and each plan_moment
+# shown as the mentor typed it ("na rapport 1") instead of its stored kind and value.
+FIELD_KEYS.update(
+    {
+        "behoefte": "communicatieplan.field_behoefte",
+        "patroon": "communicatieplan.field_patroon",
+        "leerling_erbij": "communicatieplan.field_leerling_erbij",
+        "moment": "communicatieplan.field_moment",
+        "vorm": "communicatieplan.field_vorm",
+    }
+)
+TABLE_KEYS["plan_moments"] = "communicatieplan.table_plan_moments"
+PLAN_MOMENT_HIDDEN = {"kind", "value", "position"}  # plan_moment: shown as one readable "moment"
 AGENDA_SOURCE_KEYS = {
     "moment": "agenda.source_moment",
     "afspraak": "agenda.source_afspraak",
@@ -372,8 +385,13 @@ def _readable(values: dict[str, Any], data: dict) -> dict[str, Any]:
     if "sibling_id" in values:
         other = values["sibling_id"] if values["sibling_id"] != student_id else values.get("student_id")
         shown["broer_zus"] = siblings.get(other)
+    plan_moment = "communicatieplan_id" in values and "kind" in values
+    if plan_moment:  # a plan_moment row: "na rapport 1", not kind "na_rapport" and value "1"
+        from stip.moments import moment_label
+
+        shown["moment"] = moment_label(values["kind"], values.get("value") or "")
     for field, value in values.items():
-        if not _shown(field):
+        if not _shown(field) or (plan_moment and field in PLAN_MOMENT_HIDDEN):
             continue
         if field == "vragen" and isinstance(value, list):
             value = [questions.get(item, item) for item in value]

@@ -302,7 +302,14 @@ class TalkPanel(w.VBox):
             vormen,
             *self.plan_form.children[len(startgesprek.VORMEN) :],
         )
-        return w.VBox([heading("startgesprek.plan_title", "startgesprek.plan_hint"), self.plan_form])
+        more = w.HTML(  # the same plan, worked out with moments as data (Communicatieplan workbook)
+            safe_html(
+                "<p><a href='Communicatieplan.ipynb?student={id}'>{text}</a></p>",
+                id=str(self.student_id),
+                text=t("communicatieplan.talk_link"),
+            )
+        )
+        return w.VBox([heading("startgesprek.plan_title", "startgesprek.plan_hint"), self.plan_form, more])
 
     def _save_plan(self, changes: dict) -> bool:
         values = {k: v for k, v in changes.items() if not k.startswith("vorm_")}

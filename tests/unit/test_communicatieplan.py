@@ -267,3 +267,22 @@ def test_report_days_from_settings_move_the_moments(actor, student):
         plan = cp.get_plan(conn, actor, student)
     day = cp.upcoming(plan, calendar, year.starts_on)[0][0]
     assert day > date(year.starts_on.year, 11, 20) and calendar.is_school_day(day)
+
+
+def test_the_plan_and_its_moments_are_in_the_inzage_and_go_with_the_student(actor, student):
+    from stip import privacy
+
+    with store.write() as conn:
+        cp.save_plan(conn, actor, student, {"behoefte": "Rust <en> ruimte"}, None)
+        cp.add_moment(conn, actor, student, "na rapport 1", "telefoon")
+    with store.read() as conn:
+        page = privacy.inzage_html(privacy.inzage(conn, actor, student))
+    assert "Momenten van het communicatieplan" in page and "na rapport 1" in page
+    assert "wat de leerling nodig heeft" in page and "Rust &lt;en&gt; ruimte" in page
+    assert "na_rapport" not in page
+    with store.write() as conn:
+        privacy.delete_student(conn, actor, student)
+    with store.read() as conn:
+        assert (
+            conn.execute(select(T.plan_moment).where(T.plan_moment.c.student_id == student)).first() is None
+        )

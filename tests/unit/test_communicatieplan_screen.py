@@ -199,3 +199,16 @@ def test_refresh_runs_a_fixed_number_of_statements(demo_school, actor):
         panel.refresh()
     selects = [s for s in counted if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 5  # students, school year, its dates, the plan, its moments
+
+
+def test_the_startgesprek_talk_links_to_this_plan(demo_school, actor):
+    from tests.unit.widget_tree import walk
+    from widgets.startgesprek import StartgesprekScreen
+
+    student = first_student(actor)
+    talk = StartgesprekScreen(query={"student": str(student["id"])}).talk
+    links = [x.value for x in walk(talk) if "Communicatieplan.ipynb" in str(getattr(x, "value", ""))]
+    assert links == [
+        f"<p><a href='Communicatieplan.ipynb?student={student['id']}'>"
+        "Werk dit plan uit bij Communicatieplan: momenten met data, een voorbeeld als begin →</a></p>"
+    ]
