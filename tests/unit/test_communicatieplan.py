@@ -286,3 +286,18 @@ def test_the_plan_and_its_moments_are_in_the_inzage_and_go_with_the_student(acto
         assert (
             conn.execute(select(T.plan_moment).where(T.plan_moment.c.student_id == student)).first() is None
         )
+
+
+def test_the_agenda_shows_a_patterns_next_moment_on_the_date_the_plan_shows(actor, student, calendar):
+    from stip import agenda_week
+
+    with store.write() as conn:
+        cp.apply_pattern(conn, actor, student, "na_elk_rapport", None, [], calendar=calendar)
+        klas = conn.execute(select(T.student.c.klas_id).where(T.student.c.id == student)).scalar_one()
+    plan = plan_of(actor, student)
+    day, moment = cp.upcoming(plan, calendar)[0]
+    with store.read() as conn:
+        week = agenda_week.week_agenda(conn, actor, klas, today=day)
+    mine = [e for e in week.this_week if e.student_id == student and e.source == "moment"]
+    assert [(e.day, e.source_id) for e in mine] == [(day, moment["id"])]
+    assert moments.moment_label(moment["kind"], moment["value"]) in mine[0].what

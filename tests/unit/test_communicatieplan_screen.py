@@ -212,3 +212,28 @@ def test_the_startgesprek_talk_links_to_this_plan(demo_school, actor):
         f"<p><a href='Communicatieplan.ipynb?student={student['id']}'>"
         "Werk dit plan uit bij Communicatieplan: momenten met data, een voorbeeld als begin →</a></p>"
     ]
+
+
+def test_the_plan_tab_runs_the_same_statements_for_a_small_and_a_large_school(
+    stip_data, tmp_path, monkeypatch
+):
+    from stip import schools
+    from tests.unit.test_screen_queries import build_school
+    from tests.unit.test_screen_queries import first_student as first_of
+
+    counts = {}
+    for name, size in (("small", (8, 40)), ("large", (40, 400))):
+        monkeypatch.setenv("STIP_DATA", str(tmp_path / name))
+        store.migrate()
+        with store.write() as conn:
+            actor = schools.acting_staff_member(conn)
+        student = first_of(build_school(actor, *size))
+        with store.write() as conn:
+            for text in ("na rapport 1", "november", "elke 6 weken")[: 1 + (name == "large") * 2]:
+                cp.add_moment(conn, actor, student, text)
+        with store.counting_statements() as opening:
+            screen = CommunicatieplanScreen(query={"student": str(student)})
+        with store.counting_statements() as refresh:
+            screen.plan.refresh()
+        counts[name] = (len(opening), len(refresh))
+    assert counts["small"] == counts["large"], counts
