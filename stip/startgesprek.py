@@ -140,7 +140,9 @@ def add_slots(conn: Connection, actor: Actor, klas_id: int, new: list) -> int:
                 location=slot.location,
                 author_id=actor.id,
             )
-        )
+            for slot in new
+        ]
+        conn.execute(insert(T.slot), rows)
     return len(new)
 
 
