@@ -84,6 +84,12 @@ def stacked_bars(
             )
     parts.append("</defs>")
 
+    def halo(s: Series) -> str:
+        """Dark numbers get a white outline, so they stay readable on a hatched or mid-tone fill."""
+        if s.text_fill.lower() in ("#000000", "#000", "black"):
+            return ' stroke="#ffffff" stroke-width="3" paint-order="stroke" font-weight="600"'
+        return ""
+
     def fill_of(s: Series) -> str:
         return f"url(#{uid}-{_a(s.key)})" if s.hatched else _a(s.fill)
 
@@ -126,7 +132,8 @@ def stacked_bars(
             if h >= 14 and bar_w >= 14:
                 parts.append(
                     f'<text x="{x + bar_w / 2:.1f}" y="{y + h / 2 + 4:.1f}" font-size="10" '
-                    f'text-anchor="middle" fill="{_a(s.text_fill)}" aria-hidden="true">{value}</text>'
+                    f'text-anchor="middle" fill="{_a(s.text_fill)}"{halo(s)} aria-hidden="true">'
+                    f"{value}</text>"
                 )
         parts.append("</g>")
         if index % label_every == 0:
@@ -134,15 +141,16 @@ def stacked_bars(
                 f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" font-size="10" '
                 f'text-anchor="middle" fill="#333333">{_a(label)}</text>'
             )
-    # Legend: a swatch and the series name in text.
-    lx, ly = left, height - legend_h + 8
-    for s in series:
+    # Legend: right-aligned under the latest bars (where a phone's scrolled chart starts).
+    widths = [24 + 8 * len(s.label) + 16 for s in series]
+    lx, ly = max(left, width - right - sum(widths) + 16), height - legend_h + 8
+    for s, step in zip(series, widths, strict=True):
         parts.append(
             f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{fill_of(s)}" stroke="#333333" '
             f'stroke-width="0.5"/><text x="{lx + 19}" y="{ly + 11}" font-size="12" fill="#111111">'
             f"{_a(s.label)}</text>"
         )
-        lx += 24 + 8 * len(s.label) + 16
+        lx += step
     parts.append("</svg>")
     return "".join(parts)
 
