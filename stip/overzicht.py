@@ -92,6 +92,7 @@ class Overview:
     term_end: date
     today: date
     weeks: list[tuple[date, dict[str, int]]]
+    calendar_note: str = ""  # while the report days are Stip's defaults (no admin set them yet)
 
     @property
     def no_contact(self) -> list[Family]:
@@ -252,7 +253,16 @@ def family_overview(
             by_id[student_id].next_on = day
 
     weeks = _week_range(weekly, year.starts_on, min(today, year.ends_on))
-    return Overview(families, year.starts_on, year.ends_on, term_start, term_end, today, weeks)
+    return Overview(
+        families,
+        year.starts_on,
+        year.ends_on,
+        term_start,
+        term_end,
+        today,
+        weeks,
+        moments.defaults_note(year),
+    )
 
 
 def _next_planned(

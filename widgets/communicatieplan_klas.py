@@ -189,7 +189,7 @@ class KlasPanel(w.VBox):
         klas = ov.families[0].klas if ov.families else ""
         self.explain.value = safe_html(
             '<p class="stip-muted"><small>{term} {balance}</small></p>',
-            term=term_line(ov),
+            term=" ".join(filter(None, (term_line(ov), ov.calendar_note))),
             balance=t("overzicht.balance_explain"),
         )
         totals = ov.term_totals()

@@ -115,7 +115,7 @@ class OverzichtScreen(Screen):
         self.overview = ov
         self.explain.value = safe_html(
             '<p class="stip-muted"><small>{term} {balance} {privacy}</small></p>',
-            term=term_line(ov),
+            term=" ".join(filter(None, (term_line(ov), ov.calendar_note))),
             balance=t("overzicht.balance_explain"),
             privacy=t("overzicht.privacy_note"),
         )

@@ -443,3 +443,22 @@ def test_chart_axis_labels_never_crowd():
     xs = [float(e.get("x")) for e in axis]
     gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
     assert 2 <= len(axis) < 40 and min(gaps) >= 6 * len("wk 10") + 10
+
+
+def test_the_term_says_when_report_days_are_defaults(actor):
+    school(actor, 4, 10, per_student=1)
+    panel = shown_panel(actor, klas_id_of("1A"))
+    assert panel.overview.calendar_note and panel.overview.calendar_note in panel.explain.value
+    with store.write() as conn:
+        conn.execute(
+            insert(T.school_year_date).values(
+                school_id=actor.school_id,
+                school_year_id=actor.school_year_id,
+                kind="rapport",
+                name="Rapport 1",
+                starts_on=date(2026, 11, 20),
+                ends_on=date(2026, 11, 20),
+            )
+        )
+    panel.refresh()
+    assert panel.overview.calendar_note == ""
