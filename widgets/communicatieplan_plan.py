@@ -28,6 +28,7 @@ __all__ = ["PlanPanel", "MomentRow"]
 STYLE = {"description_width": "190px"}
 WIDE = w.Layout(width="100%", max_width="620px")
 TEXTAREA = w.Layout(width="100%", max_width="620px", height="70px")
+SHORT = {"description_width": "initial"}
 NONE = 0  # dropdown value of "no student"
 ERBIJ_KEYS = {
     "ja": "communicatieplan.erbij_ja",
@@ -82,12 +83,18 @@ class MomentRow(w.HBox):
                 layout=w.Layout(width="260px"),
             ),
             "vorm": w.Dropdown(
-                options=vorm_options(), value=moment["vorm"] or "", layout=w.Layout(width="170px")
+                options=vorm_options(),
+                value=moment["vorm"] or "",
+                description=t("communicatieplan.vorm_label"),
+                style=SHORT,
+                layout=w.Layout(width="230px"),
             ),
             "initiatief": w.Dropdown(
                 options=initiatief_options(),
                 value=moment["initiatief"] if moment["initiatief"] in cp.INITIATIEF else "",
-                layout=w.Layout(width="170px"),
+                description=t("communicatieplan.initiatief_label"),
+                style=SHORT,
+                layout=w.Layout(width="250px"),
             ),
         }
         fields["vorm"].tooltip = t("communicatieplan.moment_vorm")
@@ -101,7 +108,7 @@ class MomentRow(w.HBox):
             layout=w.Layout(width="40px", min_width="40px"),
         )
         self.remove.on_click(self._on_remove)
-        self.children = (self.form, self.dates, self.remove)
+        self.children = (self.form, self.remove, self.dates)  # a long date line wraps, not the button
         self.show_dates(moment)
 
     def show_dates(self, moment: dict[str, Any]) -> None:
@@ -288,9 +295,19 @@ class PlanPanel(w.VBox):
             style={"description_width": "110px"},
             layout=w.Layout(width="330px"),
         )
-        self.new_vorm = w.Dropdown(options=vorm_options(), layout=w.Layout(width="170px"))
+        self.new_vorm = w.Dropdown(
+            options=vorm_options(),
+            description=t("communicatieplan.vorm_label"),
+            style=SHORT,
+            layout=w.Layout(width="230px"),
+        )
         self.new_vorm.tooltip = t("communicatieplan.moment_vorm")
-        self.new_initiatief = w.Dropdown(options=initiatief_options(), layout=w.Layout(width="170px"))
+        self.new_initiatief = w.Dropdown(
+            options=initiatief_options(),
+            description=t("communicatieplan.initiatief_label"),
+            style=SHORT,
+            layout=w.Layout(width="250px"),
+        )
         self.new_initiatief.tooltip = t("communicatieplan.moment_initiatief")
         self.add = w.Button(description=t("communicatieplan.moment_add"), icon="plus")
         self.add.on_click(self._on_add)
