@@ -60,7 +60,12 @@ def test_new_mentor_fills_in_settings_and_the_letter_carries_them(page, stip_ser
     page.get_by_role("link", name="Vul het in bij Instellingen").click()
     expect(page).to_have_url(re.compile(r"/voila/render/Instellingen\.ipynb$"))
 
-    expect(page.get_by_label("Naam van de school")).to_have_value("Mijn school")
+    # The defaults are not values a parent could see: empty fields with a prompt.
+    expect(page.get_by_label("Naam van de school")).to_have_value("")
+    expect(page.get_by_label("Naam van de school")).to_have_attribute(
+        "placeholder", "Vul de naam van je school in"
+    )
+    expect(page.get_by_label("Je naam")).to_have_value("")
     page.get_by_label("Naam van de school").fill("Het Baken")
     page.get_by_label("Adres voor gesprekken").fill("Bakenlaan 4, 3511 AB Utrecht")
     page.get_by_label("Je naam").fill("Anne de Vries")
