@@ -49,8 +49,8 @@ def class_table(
     students: list[dict], talks: dict[int, dict] | None = None, contacts: dict[int, tuple] | None = None
 ) -> str:
     """The class as an HTML table; every value escaped; each name links to that student."""
-    head = "".join(
-        f"<th scope='col'>{safe(t(key))}</th>"
+    columns = [
+        t(key)
         for key in (
             "klassen.col_student",
             "klassen.col_guardians",
@@ -58,7 +58,9 @@ def class_table(
             "klassen.col_startgesprek",
             "klassen.col_last_contact",
         )
-    )
+    ]
+    head = "".join(f"<th scope='col'>{safe(c)}</th>" for c in columns)
+    label = [f' data-label="{safe(c)}"' for c in columns]  # a phone shows each row as a card with labels
     talks = talks or {}
     contacts = contacts or {}
     rows = []
@@ -74,12 +76,18 @@ def class_table(
                 '<br><span class="stip-warning">{text}</span>',
                 text=t("klassen.missing_since", date=format_date(s["missing_since"])),
             )
-        rows.append(
-            f"<tr><td>{name}</td><td>{guardian_lines(s['guardians'])}</td>"
-            f"<td>{language_cell(s['guardians'])}</td><td>{talk_cell(talks.get(s['id']))}</td>"
-            f"<td>{contact_cell(contacts.get(s['id']))}</td></tr>"
+        cells = (
+            name,
+            guardian_lines(s["guardians"]),
+            language_cell(s["guardians"]),
+            talk_cell(talks.get(s["id"])),
+            contact_cell(contacts.get(s["id"])),
         )
-    return f'<table class="stip-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        rows.append("<tr>" + "".join(f"<td{label[i]}>{cell}</td>" for i, cell in enumerate(cells)) + "</tr>")
+    return (
+        '<table class="stip-table stip-table--stack">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def contact_cell(contact: tuple | None) -> str:
