@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,15 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import CHROMIUM_FLAGS, bench_server, machine, summary  # noqa: E402
 
-WRITER = """
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-db.execute("BEGIN IMMEDIATE")
-db.execute("UPDATE school SET name = name")
-print("locked", flush=True)
-sys.stdin.read()
-db.execute("ROLLBACK")
-"""
+from tests.writer import holding_write_lock  # noqa: E402
 
 
 def school_of_1500() -> None:
@@ -71,18 +62,8 @@ def pages_during_a_write(rounds: int) -> None:
         open_klassen(browser, base)  # warm the server once, not counted
         for _ in range(rounds):
             free.append(open_klassen(browser, base))
-            writer = subprocess.Popen(
-                [sys.executable, "-c", WRITER, str(data / "stip.sqlite")],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            assert writer.stdout.readline().strip() == "locked"
-            try:
+            with holding_write_lock(data / "stip.sqlite"):
                 locked.append(open_klassen(browser, base))
-            finally:
-                writer.stdin.close()
-                writer.wait(30)
         browser.close()
     print("(b) Klassen page until the class table shows")
     print(f"    no writer:           {summary(free)}")

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, case, delete, insert, select
 
 from stip import klassen, timefmt
+from stip.errors import UserError
 from stip.schools import Actor, school_year_bounds
 from stip.store import tables as T
 from stip.store import update_versioned
@@ -50,14 +51,8 @@ FIELDS = (
 DATE_FIELDS = ("wanneer", "evaluated_on")
 
 
-class AfspraakError(Exception):
+class AfspraakError(UserError):
     """A user error with a Dutch catalog text; `field` names the form field when there is one."""
-
-    def __init__(self, message_key: str, field: str | None = None, **values: object):
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = values
 
 
 def _check_dates(values: dict[str, Any], error) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from stip import contacten, klassen, moments, timefmt
+from stip.errors import UserError
 from stip.i18n import t
 from stip.schools import Actor
 from stip.store import VersionConflict, update_versioned
@@ -44,14 +45,8 @@ SOURCES = ("moment", "afspraak", "review")
 SOURCE_TABLES = {"moment": T.plan_moment, "afspraak": T.afspraak, "review": T.communicatieplan}
 
 
-class AgendaError(Exception):
+class AgendaError(UserError):
     """A user error with a Dutch catalog text; `field` names the form field when there is one."""
-
-    def __init__(self, message_key: str, field: str | None = None, **values: object):
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = values
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from stip import content, klassen, moments, timefmt
+from stip.errors import UserError
 from stip.schools import Actor, find_student
 from stip.startgesprek import INITIATIEF, VORMEN
 from stip.store import VersionConflict, update_versioned
@@ -69,14 +70,8 @@ PLAN_FIELDS = (
 MOMENT_FIELDS = ("moment", "vorm", "initiatief")
 
 
-class CommunicatieplanError(Exception):
+class CommunicatieplanError(UserError):
     """A user error with a Dutch catalog text; `field` names the form field when there is one."""
-
-    def __init__(self, message_key: str, field: str | None = None, **values: object):
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = values
 
 
 # -- patterns ------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from stip import klassen, timefmt
+from stip.errors import UserError
 from stip.schools import Actor
 from stip.store import tables as T
 from stip.store import update_versioned
@@ -38,14 +39,8 @@ FIELDS = ("happened_on", "kanaal", "toon", "regel", "conversation_id")
 REQUIRED = {"kanaal": "contacten.kanaal_needed", "toon": "contacten.toon_needed"}
 
 
-class ContactError(Exception):
+class ContactError(UserError):
     """A user error with a Dutch catalog text; `field` names the form field when there is one."""
-
-    def __init__(self, message_key: str, field: str | None = None, **values: object):
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = values
 
 
 def _clean(conn: Connection, actor: Actor, student_id: int, changes: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from stip import content, klassen, timefmt
+from stip.errors import UserError
 from stip.schools import Actor
 from stip.store import tables as T
 from stip.store import update_versioned
@@ -18,12 +19,8 @@ STATUSES = ("concept", "klaar", "verstuurd")
 MAX_QUESTIONS = 6
 
 
-class GoudenMailError(Exception):
-    def __init__(self, message_key: str, field: str | None = None, **values: object):
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = values
+class GoudenMailError(UserError):
+    """A refusal of the gouden_mail area (see `stip.errors.UserError`)."""
 
 
 def question_bank() -> list[dict[str, str]]:

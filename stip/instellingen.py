@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, exists, insert, literal, select, union_all
 
 from stip import schools
+from stip.errors import UserError
 from stip.i18n import t
 from stip.schools import Actor
 from stip.store import VersionConflict, update_versioned
@@ -48,14 +49,8 @@ __all__ = [
 ]
 
 
-class InstellingenError(Exception):
+class InstellingenError(UserError):
     """A user error with a Dutch catalog text; `field` names the form field when there is one."""
-
-    def __init__(self, message_key: str, field: str | None = None, **values: object):
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = values
 
 
 # -- reading ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, true
 
 from stip import content
+from stip.errors import UserError
 from stip.klassen import full_name
 from stip.schools import Actor
 from stip.store import tables as T
@@ -31,14 +32,8 @@ R = T.reflection
 C = T.conversation
 
 
-class ReflectieError(Exception):
+class ReflectieError(UserError):
     """A user error with a Dutch catalog text; `field` names the form field when there is one."""
-
-    def __init__(self, message_key: str, field: str | None = None, **values: object):
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = values
 
 
 def steps() -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from stip import afspraken as afspraken_service
 from stip import klassen, timefmt
+from stip.errors import UserError
 from stip.schools import Actor
 from stip.store import VersionConflict, update_versioned
 from stip.store import tables as T
@@ -59,14 +60,8 @@ CONVERSATION_FIELDS = (
 PLAN_FIELDS = ("vormen", "momenten", "frequentie", "initiatief", "review_on", "notes")
 
 
-class StartgesprekError(Exception):
+class StartgesprekError(UserError):
     """A user error with a Dutch catalog text; `field` names the form field when there is one."""
-
-    def __init__(self, message_key: str, field: str | None = None, **values: object):
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = values
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,6 @@ No duration is asserted."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -27,31 +25,14 @@ from stip import (
     store,
 )
 from stip.store import tables as T
-
-WRITER = """
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-db.execute("BEGIN IMMEDIATE")
-db.execute("UPDATE school SET name = name")
-print("locked", flush=True)
-sys.stdin.read()  # hold the write lock until the test closes our stdin
-db.execute("ROLLBACK")
-"""
+from tests.writer import holding_write_lock
 
 
 @pytest.fixture
 def writer(demo_school, stip_data):
     """A second process holding the write lock of the test's database."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(stip_data / "stip.sqlite")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout.readline().strip() == "locked"
-    yield process
-    process.stdin.close()
-    process.wait(timeout=30)
+    with holding_write_lock(stip_data / "stip.sqlite") as process:
+        yield process
 
 
 def still_locked(process) -> bool:
