@@ -251,6 +251,7 @@ INTERVAL_PATTERN = re.compile(rf"^(?:elke|iedere|om\s+de|1\s*x\s+per)\s+(?:{_NUM
 JUNE_PATTERN = re.compile(r"^(?:juni[\s-]*evaluatie|evaluatie(?:\s+in)?\s+juni|eindevaluatie)$")
 DATE_PATTERN = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 ISO_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+WRITTEN_DATE_PATTERN = re.compile(r"^(?:op\s+)?(\d{1,2})\s+([a-z]+)(?:\s+(\d{4}))?$")  # "4 december (2026)"
 
 
 def _number(text: str | None, default: int) -> int:
@@ -294,9 +295,21 @@ def parse_moment(text: str) -> tuple[str, str]:
     if match := ISO_PATTERN.match(cleaned):
         year, month, day = (int(part) for part in match.groups())
         return ("datum", _checked_date(year, month, day))
+    if (match := WRITTEN_DATE_PATTERN.match(cleaned)) and (month := _month(match.group(2))) is not None:
+        year = int(match.group(3)) if match.group(3) else _school_year_of(month)
+        return ("datum", _checked_date(year, month, int(match.group(1))))
     if (month := _month(cleaned)) is not None:
         return ("maand", str(month))
     raise MomentError("moments.unknown", text=text.strip())
+
+
+def _school_year_of(month: int) -> int:
+    """The calendar year of `month` in the current school year (August to July): "4 december" typed in
+    March means last December, typed in September the coming one."""
+    from stip.schools import school_year_bounds
+
+    _name, starts_on, _ends_on = school_year_bounds(timefmt.today())
+    return starts_on.year if month >= 8 else starts_on.year + 1
 
 
 def check_moment(kind: str, value: str) -> tuple[str, str]:

@@ -176,3 +176,23 @@ def test_school_calendar_reads_the_settings_rows(actor):
     assert len(counted) == 2
     assert not cal.reports_are_defaults and cal.reports == (report,)
     assert cal.holidays == ((date(year.starts_on.year, 12, 19), date(year.ends_on.year, 1, 3)),)
+
+
+def test_a_date_written_as_teachers_write_it():
+    """ "4 december" is a date in the current school year (issue 15 review: only 04-12-2026 was read)."""
+    from stip import timefmt
+    from stip.moments import MomentError, parse_moment
+    from stip.schools import school_year_bounds
+
+    start = school_year_bounds(timefmt.today())[1].year
+    assert parse_moment("4 december") == ("datum", f"{start}-12-04")
+    assert parse_moment("op 4 dec") == ("datum", f"{start}-12-04")
+    assert parse_moment("15 maart") == ("datum", f"{start + 1}-03-15")
+    assert parse_moment("4 december 2030") == ("datum", "2030-12-04")
+    assert parse_moment("december") == ("maand", "12")
+    try:
+        parse_moment("31 februari")
+    except MomentError as refused:
+        assert refused.message_key == "moments.bad_date" and refused.field == "moment"
+    else:
+        raise AssertionError("31 februari was accepted")
