@@ -157,6 +157,9 @@ class TalkPanel(w.VBox):
             with store.read() as conn:
                 talk = startgesprek.get_conversation(conn, self.actor, student_id)
                 family = startgesprek.family_data(conn, self.actor, [student_id])[0]
+                from stip import communicatieplan
+
+                worked_out = communicatieplan.get_plan(conn, self.actor, student_id)
         except Exception:  # e.g. removed in another page: no stale form stays on screen
             self.body.children = ()
             self.student_id = None
@@ -168,7 +171,7 @@ class TalkPanel(w.VBox):
         self.body.children = (
             self._talk_form(talk, family),
             self._afspraken(talk),
-            self._plan_form(talk["plan"]),
+            self._plan_form(talk["plan"], (worked_out or {}).get("moments", [])),
             self._wishes_form(talk),
         )
 
@@ -264,7 +267,7 @@ class TalkPanel(w.VBox):
         self.afspraken.children = (*self.afspraken.children, AfspraakRow(self))
 
     # -- communicatieplan op maat ----------------------------------------------------------------------------
-    def _plan_form(self, plan: dict | None) -> w.VBox:
+    def _plan_form(self, plan: dict | None, moments: list[dict] = ()) -> w.VBox:
         fields = {
             f"vorm_{i}": w.Checkbox(description=vorm, indent=False)
             for i, vorm in enumerate(startgesprek.VORMEN)
@@ -302,8 +305,21 @@ class TalkPanel(w.VBox):
             vormen,
             *self.plan_form.children[len(startgesprek.VORMEN) :],
         )
-        more = w.HTML(  # the same plan, worked out with moments as data (Communicatieplan workbook)
+        from stip.moments import moment_label
+
+        listed = "".join(  # the same plan, worked out with moments as data (Communicatieplan workbook)
             safe_html(
+                "<li>{moment}{vorm}</li>",
+                moment=moment_label(m["kind"], m["value"]),
+                vorm=f" — {m['vorm']}" if m["vorm"] else "",
+            )
+            for m in moments
+        )
+        intro = safe_html("<p>{t}</p>", t=t("startgesprek.plan_moments_intro")) if moments else ""
+        more = w.HTML(
+            intro
+            + (f"<ul>{listed}</ul>" if listed else "")
+            + safe_html(
                 "<p><a href='Communicatieplan.ipynb?student={id}'>{text}</a></p>",
                 id=str(self.student_id),
                 text=t("communicatieplan.talk_link"),

@@ -74,3 +74,22 @@ def test_a_refused_date_keeps_its_message_while_five_other_fields_save(demo_scho
         "Yousef vertelde over zijn hobby.",
     )
     assert row["plan"]["momenten"] == "na rapport 1"
+
+
+def test_the_talk_shows_the_moments_already_in_the_communicatieplan(demo_school, actor):
+    """Issue 15 review: the talk showed an empty plan while the Communicatieplan held its moments."""
+    from stip import communicatieplan
+
+    student = plan_yousef(actor, timefmt.today() + timedelta(days=3))
+    with store.write() as conn:
+        communicatieplan.add_moment(conn, actor, student, "na rapport 1", vorm="telefoon")
+        communicatieplan.add_moment(conn, actor, student, "juni-evaluatie")
+    talk = StartgesprekScreen(query={"student": str(student)}).talk
+    html = " ".join(
+        child.value
+        for box in talk.body.children
+        for child in box.children
+        if isinstance(getattr(child, "value", None), str)
+    )
+    assert t("startgesprek.plan_moments_intro") in html
+    assert "na rapport 1 — telefoon" in html and "juni-evaluatie" in html
