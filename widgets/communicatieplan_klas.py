@@ -128,25 +128,29 @@ def class_table(ov: overzicht.Overview, show_next: bool = True) -> str:
     if show_next:
         after.append(t("overzicht.col_next"))
     head = table_head([t("overzicht.col_family"), t("overzicht.col_last_contact")], after)
+    tones = tone_labels()
+
+    def td(label: str) -> str:  # a phone shows each row as a card, every value with its column's name
+        return safe_html('<td data-label="{label}">', label=label)
+
+    term = t("overzicht.col_term")
     rows = []
     for f in ov.families:
         guardians = safe(", ".join(f.guardians)) or safe(t("overzicht.no_guardians"))
+        overdue = safe_html("<span class='stip-warning'>{n}</span>", n=f.overdue) if f.overdue else "0"
         cells = [
             f"<th scope='row'>{student_link(f)}<br><span class='stip-muted'>{guardians}</span></th>",
-            f"<td>{last_contact_cell(f)}</td>",
-            *(f"<td>{f.term[tone]}</td>" for tone in overzicht.TONES),
-            f"<td>{balance_text(f.balance)}</td>",
-            (
-                safe_html("<td><span class='stip-warning'>{n}</span></td>", n=f.overdue)
-                if f.overdue
-                else "<td>0</td>"
-            ),
+            f"{td(t('overzicht.col_last_contact'))}{last_contact_cell(f)}</td>",
+            *(f"{td(f'{term}, {tones[tone]}')}{f.term[tone]}</td>" for tone in overzicht.TONES),
+            f"{td(t('overzicht.col_balance'))}{balance_text(f.balance)}</td>",
+            f"{td(t('overzicht.col_overdue'))}{overdue}</td>",
         ]
         if show_next:
-            cells.append(f"<td>{safe(format_date(f.next_on)) if f.next_on else '—'}</td>")
+            next_on = safe(format_date(f.next_on)) if f.next_on else "—"
+            cells.append(f"{td(t('overzicht.col_next'))}{next_on}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f'<table class="stip-table stip-overzicht-table"><thead>{head}</thead>'
+        f'<table class="stip-table stip-table--stack stip-overzicht-table"><thead>{head}</thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
