@@ -191,7 +191,7 @@ def entries(
                 day=day,
                 student_id=student_id,
                 naam=names[student_id],
-                what=what,
+                what=t("agenda.moved_from", what=what, datum=timefmt.format_date(due_on)) if moved else what,
                 kanaal=kanaal if kanaal in contacten.KANALEN else "",
                 moved=moved,
                 reason=item["reason"] if item else "",

@@ -291,6 +291,8 @@ def test_agenda_due_moved_done_and_ics(demo_school, actor, monkeypatch):
     assert [(e.due_on, e.day, e.reason) for e in moved] == [
         (monday - timedelta(days=10), monday + timedelta(days=9), "Moeder was ziek")
     ]
+    # the row says where it came from, not only the old date (issue 15 review)
+    assert moved[0].what.endswith(f"(verzet van {timefmt.format_date(monday - timedelta(days=10))})")
     with store.write() as conn:  # moved once more, then done
         agenda_week.move(conn, actor, moved[0], monday + timedelta(days=11), "Toch later")
         week = agenda_week.week_agenda(conn, actor, klas_id("1A"))
