@@ -50,6 +50,8 @@ def _clean(conn: Connection, actor: Actor, student_id: int, changes: dict[str, A
         raise ContactError("contacten.kanaal_needed", field="kanaal")
     if "toon" in values and values["toon"] not in TONEN:
         raise ContactError("contacten.toon_needed", field="toon")
+    if "…" in values.get("regel", ""):  # a prompt's dots not yet filled in: never stored as they are
+        raise ContactError("contacten.fill_dots", field="regel")
     if "happened_on" in values:
         day = values["happened_on"]
         if not isinstance(day, date):

@@ -96,12 +96,21 @@ def klassen(conn: Connection, actor: Actor) -> list[KlasInfo]:
         .scalar_subquery()
     )
     rows = conn.execute(
-        select(T.klas.c.id, T.klas.c.name, T.staff_member.c.naam, count)
+        select(T.klas.c.id, T.klas.c.name, T.staff_member.c.naam, T.staff_member.c.login, count)
         .outerjoin(T.staff_member, T.staff_member.c.id == T.klas.c.mentor_id)
         .where(T.klas.c.school_id == actor.school_id, T.klas.c.school_year_id == year)
         .order_by(T.klas.c.name)
     ).all()
-    return [KlasInfo(r[0], r[1], r[2] or "", r[3]) for r in rows]
+    return [KlasInfo(r.id, r.name, _mentor_name(r.naam, r.login), r[4]) for r in rows]
+
+
+def _mentor_name(naam: str | None, login: str | None) -> str:
+    """The mentor's name as a colleague sees it; a name that is still the login says so."""
+    from stip.i18n import t
+
+    if not naam:
+        return ""
+    return t("klassen.mentor_without_name", login=login) if naam == login else naam
 
 
 def _guardians_of(conn: Connection, student_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

@@ -197,6 +197,8 @@ class ContactPanel(w.VBox):
             return False
         if self.contact_id is None:
             values = self.form.values()
+            if "regel" not in changes:  # refused at its field (e.g. a prompt's dots): the rest is stored
+                values["regel"] = ""
             if not values["toon"]:
                 self.savebar.info(t("contactpanel.choose_tone"))
                 return False

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import insert, select, update
 
 from stip import afspraken, contacten, schools, store
+from stip.i18n import t
 from stip.store import tables as T
 from tests.unit.test_contacten_afspraken import class_ids, fixed_today, make_plan
 from tests.unit.test_screen_queries import build_school
@@ -114,7 +115,14 @@ def test_contact_saves_itself_and_refuses_at_the_field(demo_school, actor, monke
     form.flush()
     with store.read() as conn:
         newest = contacten.contacts(conn, actor, sid)[0]
-    assert newest["toon"] == "positief" and newest["regel"] == panel.prompt_buttons[0].description
+    # The prompt's dots are never stored as they are: the line waits, the positive contact is there.
+    assert newest["toon"] == "positief" and newest["regel"] == ""
+    assert form.errors["regel"].value == t("contacten.fill_dots")
+    filled = panel.prompt_buttons[0].description.replace("…", "ze hielp een klasgenoot")
+    form.fields["regel"].value = filled
+    form.flush()
+    with store.read() as conn:
+        assert contacten.contacts(conn, actor, sid)[0]["regel"] == filled
     assert "kenniskring" in panel.prompts.children[-1].value.lower()
 
 

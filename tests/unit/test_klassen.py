@@ -202,3 +202,24 @@ def test_a_plain_reimport_keeps_apart_informeren_tolk_and_relatie(actor):
         True,
         True,
     )
+
+
+def test_a_mentor_whose_name_is_still_the_login_is_shown_as_such(actor):
+    """Issue 15 review: the Overzicht showed 'mentor1a' as if it were a name."""
+    from sqlalchemy import update
+
+    from stip.i18n import t
+
+    with store.write() as conn:
+        klassen.save_student(
+            conn, actor, None, {"leerlingnummer": "1", "roepnaam": "Sara", "achternaam": "Bos"}, klas="1A"
+        )
+        conn.execute(update(T.klas).values(mentor_id=actor.id))
+        [info] = klassen.klassen(conn, actor)
+    assert info.mentor == t("klassen.mentor_without_name", login="testmentor")
+    with store.write() as conn:
+        conn.execute(
+            update(T.staff_member).where(T.staff_member.c.id == actor.id).values(naam="Sanne Verhoef")
+        )
+        [info] = klassen.klassen(conn, actor)
+    assert info.mentor == "Sanne Verhoef"
