@@ -8,21 +8,14 @@ from an empty database; `stip_server` is the base URL.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete
 
 from stip import store
 from stip.store import tables as T
+from tests.server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -33,12 +26,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 30_000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -66,44 +53,10 @@ def stip_env():
     return env
 
 
-@contextmanager
-def running_server(env: dict[str, str], port: int | None = None):
-    """`python -m stip serve` on 127.0.0.1 (a free port unless given) with `env`; yields its base URL."""
-    port = port or free_port()
-    log = Path(env["STIP_DATA"]) / f"server-{port}.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "stip", "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"stip serve stopped (exit {proc.returncode}):\n{log.read_text()}")
-            try:
-                urllib.request.urlopen(base + "/voila/static/voila.js", timeout=2)  # noqa: S310
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"stip serve did not answer within 60 s:\n{log.read_text()}")
-                time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 @pytest.fixture(scope="session")
 def stip_server(stip_env):
     """Base URL of a running `python -m stip serve` (migrated, real settings)."""
-    with running_server(stip_env) as base:
+    with running_server(stip_env) as (base, _log):
         yield base
 
 

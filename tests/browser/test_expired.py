@@ -8,7 +8,7 @@ import tempfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import free_port, running_server
+from tests.server import free_port, running_server
 
 pytestmark = pytest.mark.browser
 
@@ -16,10 +16,10 @@ pytestmark = pytest.mark.browser
 def test_page_of_a_lost_kernel_shows_a_dutch_banner_and_reloads(page, stip_env):
     env = {**stip_env, "STIP_DATA": tempfile.mkdtemp(prefix="stip-restart-")}
     port = free_port()
-    with running_server(env, port) as base:
+    with running_server(env, port=port) as (base, _log):
         page.goto(base + "/")
         expect(page.get_by_role("button", name="Voorbeeldschool laden")).to_be_visible()
-    with running_server(env, port):  # the same address, but the page's kernel no longer exists
+    with running_server(env, port=port):  # the same address, but the page's kernel no longer exists
         banner = page.get_by_role("alert")
         for _ in range(60):  # the page checks every 20 s and whenever the window gets focus
             page.evaluate("window.dispatchEvent(new Event('focus'))")

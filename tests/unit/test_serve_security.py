@@ -13,62 +13,19 @@ import http.client
 import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.server import running_server
+
 START = "/voila/render/Start.ipynb"
 TIMEOUT = 120
 MAX_KERNELS = 2
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def running_server(env: dict[str, str], *args: str):
-    """`python -m stip serve --port N *args` with `env`; yields (base URL on 127.0.0.1, log path)."""
-    port = free_port()
-    log = Path(env["STIP_DATA"]) / f"server-{port}.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "stip", "serve", "--port", str(port), *args],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"stip serve stopped (exit {proc.returncode}):\n{log.read_text()}")
-            try:
-                urllib.request.urlopen(base + "/voila/static/voila.js", timeout=2)  # noqa: S310
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"stip serve did not answer within 90 s:\n{log.read_text()}")
-                time.sleep(0.3)
-        yield base, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
 
 
 def server_env(data: Path, **extra: str) -> dict[str, str]:
