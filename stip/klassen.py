@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from stip import timefmt
 from stip.collector import paused
+from stip.errors import UserError
 from stip.schools import Actor, find_student
 from stip.store import tables as T
 from stip.store import update_versioned
@@ -40,16 +41,15 @@ FIELD_LABELS = {
 }
 
 
-class KlassenError(Exception):
-    """A user error with a Dutch catalog text; `field` names the form field it is about."""
+class KlassenError(UserError):
+    """A user error with a Dutch catalog text; `field` names the form field it is about (and fills in
+    its Dutch `label`)."""
 
     def __init__(self, message_key: str, field: str | None = None, **values: object):
         from stip.i18n import t
 
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = {"label": t(FIELD_LABELS[field]) if field in FIELD_LABELS else "", **values}
+        label = t(FIELD_LABELS[field]) if field in FIELD_LABELS else ""
+        super().__init__(message_key, field, **{"label": label, **values})
 
 
 class ImportRejected(Exception):

@@ -42,6 +42,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from stip import timefmt
+from stip.errors import UserError
 from stip.i18n import t
 from stip.schools import Actor
 from stip.store import tables as T
@@ -69,14 +70,11 @@ MAX_WEEKS = 52
 FIELD = "moment"
 
 
-class MomentError(Exception):
-    """A moment that cannot be read or stored; `message_key` is a Dutch catalog text."""
+class MomentError(UserError):
+    """A moment that cannot be read or stored; its field is the moment unless said otherwise."""
 
     def __init__(self, message_key: str, field: str | None = FIELD, **values: object):
-        super().__init__(message_key)
-        self.message_key = message_key
-        self.field = field
-        self.values = values
+        super().__init__(message_key, field, **values)
 
 
 # -- the calendar ----------------------------------------------------------------------------------------
