@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 from stip import config
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

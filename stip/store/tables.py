@@ -418,6 +418,193 @@ text_template = Table(
     UniqueConstraint("owner_id", "key"),
 )
 
+# Issue 16: the preparation of a difficult conversation (`conversation.kind` "moeilijk"), private to its
+# author (`author_id`) unless shared with the zorgcoördinator. Its answers are one row per field, so two
+# pages on one preparation never overwrite each other's fields.
+voorbereiding = Table(
+    "voorbereiding",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("school_year_id", Integer, ForeignKey("school_year.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "conversation_id",
+        Integer,
+        ForeignKey("conversation.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("soort", String(40), nullable=False, server_default=""),  # gedrag, verzuim, … slecht_nieuws
+    Column(
+        "status", String(20), nullable=False, server_default="concept"
+    ),  # concept/klaar/gehouden/opgevolgd
+    Column("gedeeld", Boolean, nullable=False, server_default="0"),  # shared with the zorgcoördinator
+    *record_columns(),
+)
+
+voorbereiding_antwoord = Table(
+    "voorbereiding_antwoord",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("student_id", Integer, ForeignKey("student.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "voorbereiding_id",
+        Integer,
+        ForeignKey("voorbereiding.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("veld", String(60), nullable=False),
+    Column("waarde", Text, nullable=False, server_default=""),
+    *record_columns(),
+    UniqueConstraint("voorbereiding_id", "veld"),
+)
+
+# Issues 17 and 18: live sessions (team scan on a study day, kenniskring). Participants are anonymous:
+# `participant`, `answer` and `priority_vote` carry no name, no IP and no timestamp. `live_version` is
+# the per-session counter the projector polls (+1 with every answer, vote or step of the trainer).
+live_session = Table(
+    "live_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # teamscan / kenniskring
+    Column("naam", String(NAME_LENGTH), nullable=False),
+    Column("held_on", Date, nullable=True),
+    Column("code", String(12), nullable=False, unique=True),  # short join code
+    Column("secret", String(64), nullable=False),  # random, in the join URL and QR
+    Column("status", String(20), nullable=False, server_default="open"),  # open / gesloten
+    Column(
+        "previous_id",
+        Integer,
+        ForeignKey("live_session.id", ondelete="SET NULL"),
+        nullable=True,
+    ),  # the earlier round of a scan, or the session a terugkomsessie returns to
+    Column("current_position", Integer, nullable=False, server_default="0"),  # kenniskring: activity now
+    Column("answering_open", Boolean, nullable=False, server_default="1"),
+    Column("phase", String(20), nullable=False, server_default="invullen"),  # invullen / stemmen / …
+    Column("live_version", Integer, nullable=False, server_default="0"),
+    Column("settings", JSON, nullable=False, server_default="{}"),
+    *record_columns(),
+)
+
+# One item of a session, copied from the content file when the session starts (so results stay what
+# they were when the content changes); `key` is stable across rounds ("startgesprek.1", "eigen.1").
+session_item = Table(
+    "session_item",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("live_session.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("key", String(80), nullable=False),
+    Column("position", Integer, nullable=False, server_default="0"),
+    Column("kind", String(20), nullable=False),  # schaal / open / opmerking / stelling / tip / casus / …
+    Column("theme", String(80), nullable=False, server_default=""),
+    Column("tekst", Text, nullable=False),
+    Column("options", JSON, nullable=False, server_default="[]"),
+    Column("source", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("marked", Boolean, nullable=False, server_default="0"),  # chosen for discussion / dot-voting
+    *record_columns(),
+    UniqueConstraint("session_id", "key"),
+)
+
+participant = Table(
+    "participant",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("live_session.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("token", String(64), nullable=False, unique=True),  # the random id in the participant's cookie
+    Column("role", String(40), nullable=False, server_default=""),
+    Column("submitted", Boolean, nullable=False, server_default="0"),
+)
+
+answer = Table(
+    "answer",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("live_session.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("participant_id", Integer, ForeignKey("participant.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", Integer, ForeignKey("session_item.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("waarde", String(40), nullable=False, server_default=""),
+    Column("tekst", Text, nullable=False, server_default=""),
+    UniqueConstraint("participant_id", "item_id"),
+)
+
+priority_vote = Table(
+    "priority_vote",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("live_session.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("participant_id", Integer, ForeignKey("participant.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", Integer, ForeignKey("session_item.id", ondelete="CASCADE"), nullable=False),
+    UniqueConstraint("participant_id", "item_id"),
+)
+
+# The team's ouderplan: priorities (from a study day's chosen items, or typed) with activities.
+ouderplan_priority = Table(
+    "ouderplan_priority",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("school_year_id", Integer, ForeignKey("school_year.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", Integer, ForeignKey("live_session.id", ondelete="SET NULL"), nullable=True),
+    Column("item_key", String(80), nullable=False, server_default=""),
+    Column("titel", Text, nullable=False),
+    Column("position", Integer, nullable=False, server_default="0"),
+    *record_columns(),
+)
+
+ouderplan_activity = Table(
+    "ouderplan_activity",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", Integer, ForeignKey("school.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "priority_id",
+        Integer,
+        ForeignKey("ouderplan_priority.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("wat", Text, nullable=False, server_default=""),
+    Column("doel_leerlingen", Text, nullable=False, server_default=""),
+    Column("doel_ouders", Text, nullable=False, server_default=""),
+    Column("wie", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("wanneer", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("evaluatie_hoe", Text, nullable=False, server_default=""),
+    Column("evaluatie_wanneer", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("nodig", Text, nullable=False, server_default=""),
+    Column("evaluatie", Text, nullable=False, server_default=""),  # what came of it (next round)
+    Column("position", Integer, nullable=False, server_default="0"),
+    *record_columns(),
+)
+
 # Plural names used in `status --json` and `export --json` (DESIGN §4), one per table.
 PLURAL = {
     "school": "schools",
@@ -440,4 +627,13 @@ PLURAL = {
     "contact_moment": "contact_moments",
     "agenda_item": "agenda_items",
     "reflection": "reflections",
+    "voorbereiding": "voorbereidingen",
+    "voorbereiding_antwoord": "voorbereiding_antwoorden",
+    "live_session": "live_sessions",
+    "session_item": "session_items",
+    "participant": "participants",
+    "answer": "answers",
+    "priority_vote": "priority_votes",
+    "ouderplan_priority": "ouderplan_priorities",
+    "ouderplan_activity": "ouderplan_activities",
 }
