@@ -76,6 +76,13 @@ def token() -> str | None:
     return os.environ.get("STIP_TOKEN") or None
 
 
+def participant_base_url() -> str | None:
+    """Where phones reach the participant app of live sessions (`python -m stip serve --deelnemers` sets
+    `STIP_DEELNEMERS_URL`, e.g. "http://192.168.1.20:8867"; kernels inherit it); None when not running."""
+    value = os.environ.get("STIP_DEELNEMERS_URL", "").strip().rstrip("/")
+    return value or None
+
+
 def language() -> str:
     return os.environ.get("STIP_LANGUAGE", "nl")
 
