@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["Series", "stacked_bars", "tone_series"]
+__all__ = ["Series", "distribution", "scale_series", "stacked_bars", "tone_series"]
 
 _ids = itertools.count(1)
 
@@ -42,6 +42,23 @@ TONE_FILLS = {
 def tone_series(labels: dict[str, str]) -> list[Series]:
     """The three tones of a contact (positief / neutraal / zorg) as series, with their labels."""
     return [Series(key, labels[key], *TONE_FILLS[key]) for key in ("positief", "neutraal", "zorg")]
+
+
+# A four-point scale from "helemaal niet mee eens" to "helemaal mee eens", and "weet ik niet": the two
+# disagreeing answers warm (the strongest hatched), the two agreeing ones blue (the strongest darkest),
+# "weet ik niet" light grey and last; they stay apart in grey print and for colour-blind readers.
+SCALE_FILLS = {
+    "1": ("#D55E00", True, "#000000"),
+    "2": ("#F4B183", False, "#000000"),
+    "3": ("#9DC3E6", False, "#000000"),
+    "4": ("#0072B2", False, "#ffffff"),
+    "weet_niet": ("#eeeeee", False, "#000000"),
+}
+
+
+def scale_series(labels: dict[str, str]) -> list[Series]:
+    """The options of a scale item ("1" … "4", "weet_niet") as series, with their labels."""
+    return [Series(key, labels[key], *SCALE_FILLS[key]) for key in SCALE_FILLS if key in labels]
 
 
 def _a(value: object) -> str:
@@ -151,6 +168,140 @@ def stacked_bars(
             f"{_a(s.label)}</text>"
         )
         lx += step
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _wrap(text: str, width: int, max_lines: int) -> list[str]:
+    """`text` in lines of at most about `width` characters (words kept whole), at most `max_lines`; a cut
+    text ends in "…"."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(width - 1, 1)].rstrip() + "…"
+    return [line if len(line) <= width + 8 else line[: width + 7] + "…" for line in lines] or [""]
+
+
+def distribution(
+    title: str,
+    description: str,
+    rows: list[tuple[str, dict[str, int]]],
+    series: list[Series],
+    *,
+    width: int = 760,
+    label_chars: int = 46,
+    max_label_lines: int = 3,
+    empty_text: str = "",
+) -> str:
+    """A horizontal 100% stacked bar per row (label, {series key: count}): how the answers to each
+    statement are spread over the options, in the order of `series`. The label (wrapped, the full text
+    in the bar's tooltip) sits left of its bar; every segment has a tooltip with its count and share, and
+    wide segments show the count. A row without answers shows `empty_text`. All text is escaped; one
+    `<svg>` element with role="img", a title and a description."""
+    uid = f"stip-chart-{next(_ids)}"
+    left_pad, right_pad, top, legend_h, line_h, gap = 8, 8, 8, 30, 15, 10
+    label_w = int(label_chars * 6.1) + 14  # about 6 px per character at 12 px
+    bar_x = left_pad + label_w
+    bar_w = width - bar_x - right_pad
+    wrapped = [_wrap(label, label_chars, max_label_lines) for label, _ in rows]
+    heights = [max(len(lines) * line_h + 6, 26) for lines in wrapped]
+    legend, lx, ly = [], float(left_pad), 0  # legend places, wrapping onto more lines on a narrow chart
+    for s in series:
+        step = 24 + 6.1 * len(s.label) + 12
+        if lx + step > width and lx > left_pad:
+            lx, ly = float(left_pad), ly + 18
+        legend.append((s, lx, ly))
+        lx += step
+    legend_h += ly
+    height = top + sum(heights) + gap * max(len(rows) - 1, 0) + legend_h + 8
+    if not rows:
+        height = top + 40 + legend_h
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'class="stip-chart stip-chart--distribution">',
+        f'<title id="{uid}-t">{_a(title)}</title>',
+        f'<desc id="{uid}-d">{_a(description)}</desc>',
+        "<defs>",
+    ]
+    for s in series:
+        if s.hatched:
+            parts.append(
+                f'<pattern id="{uid}-{_a(s.key)}" width="6" height="6" patternUnits="userSpaceOnUse" '
+                f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{_a(s.fill)}"/>'
+                '<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/></pattern>'
+            )
+    parts.append("</defs>")
+
+    def fill_of(s: Series) -> str:
+        return f"url(#{uid}-{_a(s.key)})" if s.hatched else _a(s.fill)
+
+    def halo(s: Series) -> str:
+        if s.text_fill.lower() in ("#000000", "#000", "black"):
+            return ' stroke="#ffffff" stroke-width="3" paint-order="stroke" font-weight="600"'
+        return ""
+
+    if not rows:
+        parts.append(
+            f'<text x="{width / 2:.1f}" y="{top + 24}" font-size="13" text-anchor="middle" '
+            f'fill="#333333">{_a(empty_text)}</text>'
+        )
+    y = top
+    for (label, values), lines, row_h in zip(rows, wrapped, heights, strict=True):
+        total = sum(max(values.get(s.key, 0), 0) for s in series)
+        parts.append(f"<g><title>{_a(label)}: {total}</title>")
+        text_y = y + (row_h - len(lines) * line_h) / 2 + 11
+        parts.append(f'<text x="{left_pad}" y="{text_y:.1f}" font-size="12" fill="#111111">')
+        for index, line in enumerate(lines):
+            dy = 0 if index == 0 else line_h
+            parts.append(f'<tspan x="{left_pad}" dy="{dy}">{_a(line)}</tspan>')
+        parts.append("</text>")
+        bar_h = min(row_h - 4, 26)
+        bar_y = y + (row_h - bar_h) / 2
+        if total == 0:
+            parts.append(
+                f'<rect x="{bar_x}" y="{bar_y:.1f}" width="{bar_w}" height="{bar_h:.1f}" fill="#ffffff" '
+                f'stroke="#bbbbbb" stroke-width="0.5"/><text x="{bar_x + 8}" y="{bar_y + bar_h / 2 + 4:.1f}" '
+                f'font-size="11" fill="#333333">{_a(empty_text)}</text>'
+            )
+        x = float(bar_x)
+        for s in series:
+            value = max(values.get(s.key, 0), 0)
+            if not value or not total:
+                continue
+            seg = bar_w * value / total
+            share = round(100 * value / total)
+            parts.append(
+                f'<rect x="{x:.1f}" y="{bar_y:.1f}" width="{seg:.1f}" height="{bar_h:.1f}" '
+                f'fill="{fill_of(s)}" stroke="#333333" stroke-width="0.5">'
+                f"<title>{_a(label)} — {_a(s.label)}: {value} ({share}%)</title></rect>"
+            )
+            if seg >= 18:
+                parts.append(
+                    f'<text x="{x + seg / 2:.1f}" y="{bar_y + bar_h / 2 + 4:.1f}" font-size="12" '
+                    f'text-anchor="middle" fill="{_a(s.text_fill)}"{halo(s)} aria-hidden="true">'
+                    f"{value}</text>"
+                )
+            x += seg
+        parts.append("</g>")
+        y += row_h + gap
+    # Legend under the bars, in the order of the bars' segments.
+    base = height - legend_h + 4
+    for s, lx, ly in legend:
+        parts.append(
+            f'<rect x="{lx:.1f}" y="{base + ly}" width="14" height="14" fill="{fill_of(s)}" '
+            f'stroke="#333333" stroke-width="0.5"/><text x="{lx + 19:.1f}" y="{base + ly + 11}" '
+            f'font-size="12" fill="#111111">{_a(s.label)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
