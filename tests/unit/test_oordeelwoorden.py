@@ -31,7 +31,9 @@ def test_word_forms_are_flagged(text, expected):
     assert lemmas(text) == expected
 
 
-@pytest.mark.parametrize("text", ["Nooit.", "(altijd)", "“lui”", "'brutaal'", "NOOIT!", "Altijd?", "lui - zegt hij"])
+@pytest.mark.parametrize(
+    "text", ["Nooit.", "(altijd)", "“lui”", "'brutaal'", "NOOIT!", "Altijd?", "lui - zegt hij"]
+)
 def test_punctuation_around_a_word_still_flags_it(text):
     assert len(flag(text)) == 1
 
@@ -83,9 +85,43 @@ def test_message_names_the_words_once_and_is_empty_without_flags():
     assert "hoe vaak" in message(flag("Nooit."))
 
 
-SAFE_WORDS = ["Hij", "kwam", "op", "dinsdag", "drie", "keer", "te", "laat", "in", "week", "12", "de", "les",
-              "wiskunde", "maakte", "geen", "opdracht", "kluis", "luistert", "altijdgroen", "zei", "tegen",
-              "mij", "dat", "hij", "moe", "was", "(", ")", ".", ",", "!", "?", "-", "nooitgedacht"]
+SAFE_WORDS = [
+    "Hij",
+    "kwam",
+    "op",
+    "dinsdag",
+    "drie",
+    "keer",
+    "te",
+    "laat",
+    "in",
+    "week",
+    "12",
+    "de",
+    "les",
+    "wiskunde",
+    "maakte",
+    "geen",
+    "opdracht",
+    "kluis",
+    "luistert",
+    "altijdgroen",
+    "zei",
+    "tegen",
+    "mij",
+    "dat",
+    "hij",
+    "moe",
+    "was",
+    "(",
+    ")",
+    ".",
+    ",",
+    "!",
+    "?",
+    "-",
+    "nooitgedacht",
+]
 
 
 @settings(max_examples=150, deadline=None)
