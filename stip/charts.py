@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["Series", "distribution", "scale_series", "stacked_bars", "tone_series"]
+__all__ = ["Series", "distribution", "rounds_bars", "scale_series", "stacked_bars", "tone_series"]
 
 _ids = itertools.count(1)
 
@@ -309,3 +309,99 @@ def distribution(
 def _nice_max(peak: int) -> int:
     """The top of the axis: at least 3 and a multiple of 3, so the three gridlines fall on whole numbers."""
     return max(3, -(-peak // 3) * 3)
+
+
+# -- rounds_bars (issue 17, next round; developer G) -----------------------------------------------------
+ROUND_FILLS = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")  # older rounds lighter, the latest darkest
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def rounds_bars(
+    title: str,
+    description: str,
+    rows: list[tuple[str, list[float | None]]],
+    rounds: list[str],
+    *,
+    scale_min: float = 1,
+    scale_max: float = 4,
+    width: int = 640,
+    label_chars: int = 70,
+    empty_text: str = "",
+) -> str:
+    """Grouped horizontal bars over rounds (rounds_bars): per row (label, [mean per round, oldest first])
+    one bar per round from `scale_min` to its mean, its number after it ("–" for a round without a mean).
+    The label (wrapped, at most two lines) sits above its bars, so it stays readable on a phone. Rounds
+    differ in lightness (older lighter), named in the legend. All text escaped; one `<svg>` element."""
+    uid = f"stip-chart-{next(_ids)}"
+    left, right, top, legend_h = 8, 44, 8, 24
+    bar_h, bar_gap, row_gap, line_h = 12, 3, 12, 14
+    labelled = [(_wrap(label, label_chars, 2), values) for label, values in rows]
+    body = sum(len(lines) * line_h + len(rounds) * (bar_h + bar_gap) + row_gap for lines, _ in labelled)
+    height = top + legend_h + max(body, 40) + 22
+    plot_x, plot_w = left, width - left - right
+    span = max(scale_max - scale_min, 1e-9)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" class="stip-chart">',
+        f'<title id="{uid}-t">{_a(title)}</title>',
+        f'<desc id="{uid}-d">{_a(description)}</desc>',
+    ]
+
+    def fill(index: int) -> str:  # spread over the shades: two rounds are the lightest and the darkest
+        last = len(ROUND_FILLS) - 1
+        return ROUND_FILLS[round(index * last / max(len(rounds) - 1, 1)) if len(rounds) > 1 else last]
+
+    # Legend first (top), so a reader knows which shade is which round before the bars.
+    lx = left
+    for index, name in enumerate(rounds):
+        parts.append(
+            f'<rect x="{lx}" y="{top}" width="14" height="14" fill="{fill(index)}" stroke="#333333" '
+            f'stroke-width="0.5"/><text x="{lx + 19}" y="{top + 11}" font-size="12" fill="#111111">'
+            f"{_a(name)}</text>"
+        )
+        lx += 24 + 7 * len(name) + 16
+    y = top + legend_h
+    grid_top = y
+    if not rows:
+        parts.append(
+            f'<text x="{width / 2:.1f}" y="{y + 24}" font-size="13" text-anchor="middle" '
+            f'fill="#333333">{_a(empty_text)}</text>'
+        )
+    for (lines, values), (label, _) in zip(labelled, rows, strict=True):
+        parts.append(f"<g><title>{_a(label)}</title>")
+        for line in lines:
+            y += line_h
+            parts.append(f'<text x="{left}" y="{y - 3}" font-size="12" fill="#111111">{_a(line)}</text>')
+        for index, value in enumerate(values):
+            name = rounds[index] if index < len(rounds) else ""
+            if value is None:
+                parts.append(
+                    f'<text x="{plot_x + 2}" y="{y + bar_h - 2}" font-size="11" fill="#333333">–'
+                    f"<title>{_a(name)}: –</title></text>"
+                )
+            else:
+                length = max(plot_w * (min(max(value, scale_min), scale_max) - scale_min) / span, 1)
+                parts.append(
+                    f'<rect x="{plot_x}" y="{y}" width="{length:.1f}" height="{bar_h}" fill="{fill(index)}" '
+                    f'stroke="#333333" stroke-width="0.5"><title>{_a(label)} — {_a(name)}: '
+                    f"{_decimal(value)}</title></rect>"
+                    f'<text x="{plot_x + length + 4:.1f}" y="{y + bar_h - 2}" font-size="11" fill="#111111" '
+                    f'aria-hidden="true">{_decimal(value)}</text>'
+                )
+            y += bar_h + bar_gap
+        parts.append("</g>")
+        y += row_gap
+    # The scale under the bars: its whole numbers with light gridlines behind every group.
+    steps = int(span)
+    for step in range(steps + 1):
+        x = plot_x + plot_w * step / max(steps, 1)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{grid_top}" x2="{x:.1f}" y2="{y}" stroke="#bbbbbb" stroke-width="0.5"/>'
+            f'<text x="{x:.1f}" y="{y + 14}" font-size="11" text-anchor="middle" fill="#333333">'
+            f"{_decimal(scale_min + step)[:-2]}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
