@@ -361,3 +361,64 @@ def delete_activity(conn: Connection, actor: Actor, activity_id: int) -> bool:
     """Remove an activity; False when there was none."""
     where = and_(A.c.school_id == actor.school_id, A.c.id == activity_id)
     return conn.execute(delete(A).where(where)).rowcount > 0
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+
+def figures(conn: Connection, plan: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """For every priority that came from a study day: the team-scan figures behind it — {priority id:
+    {"session": {"id", "naam", "held_on"}, "deelnemers": n, "verborgen": bool, "item": the item's
+    result (tekst, antwoorden, n, gemiddelde, spreiding) or None when the item is gone}}. One call of
+    `live.results` per session (a plan usually comes from one study day)."""
+    from stip import live
+
+    found: dict[int, dict[str, Any]] = {}
+    by_session: dict[int, dict[str, Any]] = {}
+    for priority in plan:
+        session_id = priority.get("session_id")
+        if session_id is None:
+            continue
+        if session_id not in by_session:
+            session = live.get_session(conn, session_id)
+            if session is None:
+                by_session[session_id] = {}
+                continue
+            result = live.results(conn, session_id)
+            by_session[session_id] = {
+                "session": {"id": session_id, "naam": session["naam"], "held_on": session["held_on"]},
+                "deelnemers": result["deelnemers"],
+                "verborgen": result["verborgen"],
+                "items": {item["key"]: item for item in result["items"]},
+            }
+        data = by_session[session_id]
+        if not data:
+            continue
+        found[priority["id"]] = {
+            "session": data["session"],
+            "deelnemers": data["deelnemers"],
+            "verborgen": data["verborgen"],
+            "item": data["items"].get(priority["item_key"]),
+        }
+    return found
+
+
+def school_year_name(conn: Connection, actor: Actor, school_year_id: int | None = None) -> str:
+    """The name of a school year of the actor's school ("2026-2027"), or ""."""
+    year = actor.school_year_id if school_year_id is None else school_year_id
+    Y = T.school_year
+    name = conn.execute(select(Y.c.name).where(Y.c.id == year, Y.c.school_id == actor.school_id)).scalar()
+    return name or ""
+
+
+def document_data(conn: Connection, actor: Actor, school_year_id: int | None = None) -> dict[str, Any]:
+    """Everything the plan's document and spreadsheet show: school, school year, the plan and the
+    figures behind its priorities."""
+    plan = priorities(conn, actor, school_year_id)
+    school = conn.execute(select(T.school.c.name).where(T.school.c.id == actor.school_id)).scalar() or ""
+    return {
+        "school": school,
+        "school_year": school_year_name(conn, actor, school_year_id),
+        "priorities": plan,
+        "figures": figures(conn, plan),
+    }
