@@ -1,0 +1,71 @@
+"""The team scan's result charts (issue 17): SVG strings from `live.results()`, for the projector, the
+print view and the ouderplan's PDF alike (DESIGN §2: one SVG per chart, with a title and a description).
+
+Only counts go in; the caller passes results that `live.results()` already hid for a group under 3.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stip import charts, live
+from stip.i18n import t
+
+__all__ = ["scale_labels", "items_chart", "theme_charts", "spread_chart", "lowest_chart"]
+
+
+def scale_labels() -> dict[str, str]:
+    return {value: live.scale_label(value) for value in live.SCALE}
+
+
+def items_chart(title: str, items: list[dict[str, Any]], *, description: str | None = None) -> str:
+    """One distribution chart: a bar per scale item (its `antwoorden` over the four points and "weet
+    ik niet")."""
+    rows = [(item["tekst"], item["antwoorden"]) for item in items if item["kind"] == "schaal"]
+    return charts.distribution(
+        title,
+        description or t("scan_charts.description", count=len(rows)),
+        rows,
+        charts.scale_series(scale_labels()),
+        empty_text=t("scan_charts.no_answers"),
+    )
+
+
+def theme_charts(results: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """Per theme that has scale items: (the theme of `results["themes"]`, its chart)."""
+    by_theme: dict[str, list[dict[str, Any]]] = {}
+    for item in results["items"]:
+        if item["kind"] == "schaal":
+            by_theme.setdefault(item["theme"], []).append(item)
+    out = []
+    for theme in results["themes"]:
+        items = by_theme.get(theme["theme"])
+        if items:
+            title = t("scan_charts.theme_title", theme=theme["theme"] or t("scan_charts.no_theme"))
+            out.append((theme, items_chart(title, items)))
+    return out
+
+
+def _picked(results: dict[str, Any], ids: list[int]) -> list[dict[str, Any]]:
+    by_id = {item["id"]: item for item in results["items"]}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def spread_chart(results: dict[str, Any]) -> str:
+    """The items where the team disagrees most (greatest spread first)."""
+    items = _picked(results, results["verdeeld"])
+    return items_chart(
+        t("scan_charts.spread_title"),
+        items,
+        description=t("scan_charts.spread_description", count=len(items)),
+    )
+
+
+def lowest_chart(results: dict[str, Any]) -> str:
+    """The items with the lowest mean (lowest first)."""
+    items = _picked(results, results["laagst"])
+    return items_chart(
+        t("scan_charts.lowest_title"),
+        items,
+        description=t("scan_charts.lowest_description", count=len(items)),
+    )

@@ -1,0 +1,156 @@
+"""The team scan's live results, for the projector: how many joined and their roles, per theme the spread
+of the answers (SVG), where the team disagrees, the lowest scores and the open answers.
+
+`results_html(results)` turns `live.results()` into one HTML string (every user text escaped: items
+may be the team's own, open answers are typed by anyone); `ResultsPanel.show(results)` sets it. Nothing
+of a group under 3 is shown (`live.results()` already returns no counts then; this says why).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from stip import live, scan_charts
+from stip.i18n import t
+from widgets.components.handled import handled
+from widgets.components.safe import safe, safe_html
+
+
+def count_html(results: dict[str, Any]) -> str:
+    """The big number of participants, who handed in, and the roles."""
+    roles = ", ".join(
+        f"{safe(live.role_label(role))} {n}"
+        for role, n in sorted(
+            results["rollen"].items(),
+            key=lambda pair: live.ROLES.index(pair[0]) if pair[0] in live.ROLES else 99,
+        )
+    )
+    parts = [
+        '<div class="stip-live-count" role="status">',
+        safe_html(
+            '<span class="stip-live-number" data-testid="deelnemers">{n}</span> '
+            '<span class="stip-live-label">{label}</span>',
+            n=results["deelnemers"],
+            label=t("teamscan_ui.participants", count=results["deelnemers"]),
+        ),
+        safe_html(
+            '<span class="stip-live-sub">{text}</span>',
+            text=t("teamscan_ui.handed_in", count=results["ingeleverd"]),
+        ),
+    ]
+    if roles:
+        parts.append(f'<span class="stip-live-sub">{safe(t("teamscan_ui.roles"))}: {roles}</span>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def hidden_html(results: dict[str, Any]) -> str:
+    key = "teamscan_ui.hidden_role" if results.get("rol") else "teamscan_ui.hidden"
+    return safe_html('<p class="stip-notice stip-live-hidden">{text}</p>', text=t(key, min=live.MIN_GROUP))
+
+
+def _texts_html(texts: list[str]) -> str:
+    return "<ul class='stip-live-texts'>" + "".join(f"<li>{safe(x)}</li>" for x in texts) + "</ul>"
+
+
+def results_html(results: dict[str, Any]) -> str:
+    """Everything below the count: charts per theme, disagreement, lowest, open answers."""
+    if results["verborgen"]:
+        return hidden_html(results)
+    parts = []
+    if results["verdeeld"] or results["laagst"]:
+        parts.append('<div class="stip-live-pair">')
+        if results["verdeeld"]:
+            parts.append(
+                safe_html(
+                    '<section><h3>{h}</h3><p class="stip-muted">{p}</p>',
+                    h=t("teamscan_ui.spread_heading"),
+                    p=t("teamscan_ui.spread_hint"),
+                )
+                + scan_charts.spread_chart(results)
+                + "</section>"
+            )
+        if results["laagst"]:
+            parts.append(
+                safe_html(
+                    '<section><h3>{h}</h3><p class="stip-muted">{p}</p>',
+                    h=t("teamscan_ui.lowest_heading"),
+                    p=t("teamscan_ui.lowest_hint"),
+                )
+                + scan_charts.lowest_chart(results)
+                + "</section>"
+            )
+        parts.append("</div>")
+    opens = {}
+    for item in results["items"]:
+        if item["kind"] == "open":
+            opens.setdefault(item["theme"], []).append(item)
+    charts_by_theme = dict((theme["theme"], svg) for theme, svg in scan_charts.theme_charts(results))
+    for theme in results["themes"]:
+        name = theme["theme"]
+        svg = charts_by_theme.get(name)
+        remarks = theme["opmerkingen"]
+        open_items = opens.get(name, [])
+        if not svg and not remarks and not any(i["open"] for i in open_items):
+            continue
+        parts.append('<section class="stip-live-theme">')
+        parts.append(safe_html("<h3>{name}</h3>", name=name or t("scan_charts.no_theme")))
+        if theme["source"]:
+            parts.append(
+                safe_html(
+                    '<p class="stip-muted stip-live-source">{text}</p>',
+                    text=t("teamscan_ui.source", source=theme["source"]),
+                )
+            )
+        if svg:
+            parts.append(svg)
+        if remarks:
+            parts.append(safe_html("<h4>{h}</h4>", h=t("teamscan_ui.remarks")) + _texts_html(remarks))
+        for item in open_items:
+            if item["open"]:
+                parts.append(safe_html("<h4>{h}</h4>", h=item["tekst"]) + _texts_html(item["open"]))
+        parts.append("</section>")
+    if not parts:
+        parts.append(safe_html('<p class="stip-muted">{text}</p>', text=t("teamscan_ui.no_results_yet")))
+    return "".join(parts)
+
+
+class ResultsPanel(w.VBox):
+    """The projector view: a role filter, the count and the results; `show(results)` updates them."""
+
+    def __init__(self, on_role, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("stip-live-results")
+        self.on_role = on_role
+        self.savebar = None
+        options = [(t("teamscan_ui.role_all"), "")] + [(live.role_label(r), r) for r in live.ROLES]
+        self.role = w.Dropdown(
+            options=options,
+            value="",
+            description=t("teamscan_ui.role_filter"),
+            style={"description_width": "initial"},
+        )
+        self.role.observe(self._on_role, names="value")
+        self.count = w.HTML()
+        self.body = w.HTML()
+        self.children = (
+            w.HBox(
+                [self.count, self.role],
+                layout=w.Layout(justify_content="space-between", align_items="center", flex_flow="row wrap"),
+            ),
+            self.body,
+        )
+
+    @handled
+    def _on_role(self, change) -> None:
+        self.on_role(change["new"] or None)
+
+    def show(self, results: dict[str, Any]) -> None:
+        count = count_html(results)
+        body = results_html(results)
+        if self.count.value != count:
+            self.count.value = count
+        if self.body.value != body:  # the same text: no message to the browser
+            self.body.value = body
