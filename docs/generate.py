@@ -9,7 +9,19 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-COMMANDS = ["", "serve", "demo", "status", "import", "retention", "export"]
+COMMANDS = [
+    "",
+    "serve",
+    "demo",
+    "status",
+    "import",
+    "retention",
+    "export",
+    "sessie",
+    "sessie start",
+    "sessie resultaten",
+    "sessie sluit",
+]
 CLI_HEAD = """# Command line: `python -m stip`
 
 Generated from the real `--help` by `make docs` (`docs/generate.py`); `tests/unit/test_foundation.py`
@@ -36,7 +48,7 @@ like any other and is never evaluated.
 def cli_page() -> str:
     parts = [CLI_HEAD]
     for command in COMMANDS:
-        args = [sys.executable, "-m", "stip", *([command] if command else []), "--help"]
+        args = [sys.executable, "-m", "stip", *command.split(), "--help"]  # "sessie start": two words
         out = subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
         title = f"python -m stip {command}".strip()
         parts.append(f"## `{title}`\n\n```\n{out}\n```\n")

@@ -43,6 +43,7 @@ def _dutch_error(message: str) -> str:
         "invalid choice": t("cli.error_invalid_choice"),
         "invalid int value": t("cli.error_invalid_int"),
         "expected one argument": t("cli.error_expected_one"),
+        "choose from": t("cli.error_choose_from"),
     }
     for english, dutch in replacements.items():
         message = message.replace(english, dutch)
@@ -79,7 +80,43 @@ def build_parser() -> DutchParser:
 
     export = commands.add_parser("export", help=t("cli.export_help"), description=t("cli.export_help"))
     export.add_argument("--json", action="store_true", required=True, help=t("cli.json_help"))
+    _add_sessie_parser(commands)
     return parser
+
+
+def _add_sessie_parser(commands) -> None:
+    """`sessie start|resultaten|sluit`: live sessions (team scan, kenniskring) from the command line."""
+    sessie = commands.add_parser("sessie", help=t("sessie.help"), description=t("sessie.help"))
+    steps = sessie.add_subparsers(
+        dest="sessie_command", metavar=t("cli.metavar_command"), parser_class=DutchParser
+    )
+    steps.required = True
+    start = steps.add_parser("start", help=t("sessie.start_help"), description=t("sessie.start_help"))
+    start.add_argument(
+        "kind",
+        choices=("teamscan", "kenniskring"),
+        metavar=t("sessie.metavar_kind"),
+        help=t("sessie.kind_help"),
+    )
+    start.add_argument("--naam", required=True, help=t("sessie.naam_help"))
+    start.add_argument("--datum", type=_sessie_date, help=t("sessie.datum_help"))
+    start.add_argument("--json", action="store_true", help=t("cli.json_help"))
+    shown = steps.add_parser(
+        "resultaten", help=t("sessie.results_help"), description=t("sessie.results_help")
+    )
+    shown.add_argument("code", metavar=t("sessie.metavar_code"), help=t("sessie.code_help"))
+    shown.add_argument("--json", action="store_true", help=t("cli.json_help"))
+    close = steps.add_parser("sluit", help=t("sessie.close_help"), description=t("sessie.close_help"))
+    close.add_argument("code", metavar=t("sessie.metavar_code"), help=t("sessie.code_help"))
+
+
+def _sessie_date(value: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("sessie.bad_date", value=value)) from None
 
 
 def _prepare() -> None:
@@ -151,6 +188,60 @@ def cmd_export(args: argparse.Namespace) -> int:
         everything = records.export_all(conn)
     json.dump(everything, sys.stdout, ensure_ascii=False, indent=1)
     print()
+    return 0
+
+
+def cmd_sessie(args: argparse.Namespace) -> int:
+    """Start a live session, print its results, or close it; exit 1 with a Dutch message for an
+    unknown code."""
+    from stip import live, schools, store
+
+    _prepare()
+    if args.sessie_command == "start":
+        try:
+            with store.write() as conn:
+                actor = schools.acting_staff_member(conn)
+                session = live.start_session(conn, actor, args.kind, args.naam, args.datum)
+        except live.LiveError as exc:
+            print(t(exc.message_key, **exc.values), file=sys.stderr)
+            return 1
+        url = (config.participant_base_url() or "http://127.0.0.1:8867") + live.join_path(session)
+        if args.json:
+            datum = session["held_on"].isoformat() if session["held_on"] else None
+            shown = {"id": session["id"], "kind": session["kind"], "naam": session["naam"], "datum": datum}
+            print(json.dumps({**shown, "code": session["code"], "url": url}, ensure_ascii=False))
+        else:
+            print(t("sessie.started", naam=session["naam"], code=session["code"], url=url))
+        return 0
+    with store.read() as conn:
+        session = live.session_by_code(conn, args.code)
+        found = session is not None and session["kind"] in live.KINDS
+        result = live.results(conn, session["id"]) if found and args.sessie_command == "resultaten" else None
+    if not found:
+        print(t("sessie.unknown_code", code=live.normalize_code(args.code) or args.code), file=sys.stderr)
+        return 1
+    if args.sessie_command == "sluit":
+        if session["status"] != "open":
+            print(t("sessie.already_closed", code=session["code"]))
+            return 0
+        with store.write() as conn:
+            live.close_session(conn, session["id"])
+        print(t("sessie.closed", code=session["code"], naam=session["naam"]))
+        return 0
+    if args.json:
+        print(
+            json.dumps({"code": session["code"], "status": session["status"], **result}, ensure_ascii=False)
+        )
+        return 0
+    print(t("sessie.results_head", naam=session["naam"], code=session["code"], count=result["deelnemers"]))
+    if result["verborgen"]:
+        print(t("sessie.results_hidden", minimum=live.MIN_GROUP))
+        return 0
+    for item in result["items"]:
+        if item["kind"] in ("open", "opmerking"):
+            continue
+        counts = ", ".join(f"{live.scale_label(option)}: {n}" for option, n in item["antwoorden"].items())
+        print(f"- {item['tekst']}\n    {counts}")
     return 0
 
 
@@ -278,6 +369,8 @@ COMMANDS = {
     "retention": cmd_retention,
     "export": cmd_export,
 }
+
+COMMANDS["sessie"] = cmd_sessie  # live sessions (issues 17/18)
 
 
 def main(argv: list[str] | None = None) -> int:
