@@ -91,7 +91,7 @@ def _add_sessie_parser(commands) -> None:
         dest="sessie_command", metavar=t("cli.metavar_command"), parser_class=DutchParser
     )
     steps.required = True
-    start = steps.add_parser("start", help=t("sessie.start_help"), description=t("sessie.start_help"))
+    start = steps.add_parser("start", help=t("sessie.start_help"), description=t("sessie.start_description"))
     start.add_argument(
         "kind",
         choices=("teamscan", "kenniskring"),
@@ -102,7 +102,7 @@ def _add_sessie_parser(commands) -> None:
     start.add_argument("--datum", type=_sessie_date, help=t("sessie.datum_help"))
     start.add_argument("--json", action="store_true", help=t("cli.json_help"))
     shown = steps.add_parser(
-        "resultaten", help=t("sessie.results_help"), description=t("sessie.results_help")
+        "resultaten", help=t("sessie.results_help"), description=t("sessie.results_description")
     )
     shown.add_argument("code", metavar=t("sessie.metavar_code"), help=t("sessie.code_help"))
     shown.add_argument("--json", action="store_true", help=t("cli.json_help"))
