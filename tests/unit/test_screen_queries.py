@@ -10,10 +10,11 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from stip import imports, klassen, planning, schools, startgesprek, store
+from stip import imports, klassen, moeilijk_gesprek, planning, schools, startgesprek, store
 from stip.store import tables as T
 from widgets.gouden_mail import GoudenMailScreen
 from widgets.klassen import KlassenScreen
+from widgets.moeilijk_gesprek import MoeilijkGesprekScreen
 from widgets.start import StartScreen
 from widgets.startgesprek import StartgesprekScreen
 
@@ -92,6 +93,11 @@ def screen_refreshes(klas_id: int, seconds: dict[str, float] | None = None) -> d
     g = box["g"]
     measure("gouden_mail.refresh", g.refresh)
     measure("gouden_mail.show", lambda: g.show(student))
+    measure("moeilijk", lambda: box.setdefault("m", MoeilijkGesprekScreen(query={})))
+    measure("moeilijk.new", lambda: box["m"]._open_new_panel(student))
+    with store.write() as conn:  # a preparation for the student (issue 16)
+        prep = moeilijk_gesprek.create(conn, schools.find_actor(conn), student, "verzuim")
+    measure("moeilijk.open", lambda: MoeilijkGesprekScreen(query={"voorbereiding": str(prep["id"])}))
     for bar in (k.class_panel.savebar, s.plan.savebar, g.savebar):  # nothing failed on the way
         assert bar.status in ("", "saved", "info"), bar.text
     return counts
