@@ -760,6 +760,13 @@ def results(conn: Connection, session_id: int, *, role: str | None = None) -> di
     }
 
 
+def _change(means: list[float | None]) -> float | None:
+    """The last round's mean minus the one before (None when either is missing)."""
+    if len(means) < 2 or means[-1] is None or means[-2] is None:
+        return None
+    return round(means[-1] - means[-2], 2)
+
+
 def compare_rounds(conn: Connection, session_id: int) -> dict[str, Any]:
     """This session and its earlier rounds (the `previous_id` chain), oldest first: the means per theme
     and per item (matched by key) in each round, and the change of the last round against the one before.
@@ -820,9 +827,7 @@ def compare_rounds(conn: Connection, session_id: int) -> dict[str, Any]:
     result_items = []
     for entry in keys.values():
         means = [_stats(c)[1] if ids[index] in shown else None for index, c in enumerate(entry["counts"])]
-        change = None
-        if len(means) >= 2 and means[-1] is not None and means[-2] is not None:
-            change = round(means[-1] - means[-2], 2)
+        change = _change(means)
         result_items.append(
             {
                 "key": entry["key"],
@@ -843,13 +848,11 @@ def compare_rounds(conn: Connection, session_id: int) -> dict[str, Any]:
             for r in rounds
         ],
         "themes": [
-            {
-                "theme": theme,
-                "gemiddelden": [
-                    _stats(c)[1] if ids[index] in shown else None for index, c in enumerate(per_round)
-                ],
-            }
-            for theme, per_round in theme_counts.items()
+            {"theme": theme, "gemiddelden": means, "verschil": _change(means)}
+            for theme, means in (
+                (theme, [_stats(c)[1] if ids[i] in shown else None for i, c in enumerate(per_round)])
+                for theme, per_round in theme_counts.items()
+            )
         ],
         "items": result_items,
     }

@@ -516,6 +516,7 @@ def test_compare_rounds_over_three_rounds(actor):
     assert [i["key"] for i in compared["items"]][:3] == ["a.1", "a.2", "b.1"]
     themes = {t["theme"]: t["gemiddelden"] for t in compared["themes"]}
     assert themes["Thema A"] == [round(7 / 6, 2), None, round(20 / 6, 2)]
+    assert all(t["verschil"] is None for t in compared["themes"])
     with store.read() as conn:
         two = live.compare_rounds(conn, second["id"])
     assert [r["id"] for r in two["rounds"]] == [first["id"], second["id"]]
@@ -527,7 +528,10 @@ def test_compare_rounds_verschil_between_the_last_two(actor):
     second = start(actor, previous_id=first["id"])
     fill(second, {"u1": ["3", "2", "1"], "u2": ["3", "2", "1"], "u3": ["3", "2", "1"]})
     with store.read() as conn:
-        items = {i["key"]: i for i in live.compare_rounds(conn, second["id"])["items"]}
+        compared = live.compare_rounds(conn, second["id"])
+    items = {i["key"]: i for i in compared["items"]}
+    themes = {t["theme"]: t["verschil"] for t in compared["themes"]}
+    assert themes == {"Thema A": 1.0, "Thema B": 0.0}  # (1+2+3+1+1+1)/6 = 1.5 → (3*3+2*3)/6 = 2.5
     assert (
         items["a.1"]["verschil"] == 1.0
         and items["a.2"]["verschil"] == 1.0
@@ -605,3 +609,17 @@ def test_labels_of_scale_and_roles():
     assert live.role_label("") == "geen rol gekozen"
     assert set(live.ROLE_LABELS) == {*live.ROLES, ""}
     assert teamscan.SCALE == live.SCALE
+
+
+def test_a_participant_write_is_three_statements_however_big_the_session(actor):
+    counts = []
+    for size in (1, 60):
+        session = start(actor)
+        ids = item_ids(session)
+        for n in range(size):
+            join(session, f"{size}-{n}")
+            answer(session, f"{size}-{n}", ids["a.1"], "2")
+        with store.counting_statements() as statements:
+            answer(session, f"{size}-0", ids["a.2"], "3")
+        counts.append(len(queries(statements)))
+    assert counts == [3, 3]  # check session + participant + item, upsert, live_version + 1
