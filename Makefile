@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stip
 PORT ?= 8866
 PYTEST_ARGS ?=
 
-.PHONY: start test demo bench lint install chromium unit docs
+.PHONY: start test demo bench lint install chromium unit docs studiedag
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ install: $(STAMP)
 
 start: install
 	$(PY) -m stip serve --port $(PORT)
+
+# A study day or kenniskring: Stip on this computer plus the participant pages for phones on the LAN.
+studiedag: install
+	$(PY) -m stip serve --deelnemers --port $(PORT)
 
 # Debian's Chromium for the browser tests, and Pango for WeasyPrint (printable sheets as PDF).
 chromium:

@@ -12,6 +12,7 @@ HERE = Path(__file__).resolve().parent
 COMMANDS = [
     "",
     "serve",
+    "deelnemen",
     "demo",
     "status",
     "import",

@@ -60,6 +60,19 @@ def build_parser() -> DutchParser:
     serve = commands.add_parser("serve", help=t("cli.serve_help"), description=t("cli.serve_help"))
     serve.add_argument("--port", type=int, default=8866, help=t("cli.port_help"))
     serve.add_argument("--host", default="127.0.0.1", help=t("cli.host_help"))
+    serve.add_argument("--deelnemers", action="store_true", help=t("deelnemen.cli_serve_help"))
+    serve.add_argument(
+        "--deelnemers-host", default="0.0.0.0", metavar="HOST", help=t("deelnemen.cli_serve_host_help")
+    )
+    serve.add_argument(
+        "--deelnemers-port", type=int, default=8867, metavar="PORT", help=t("deelnemen.cli_serve_port_help")
+    )
+
+    deelnemen = commands.add_parser(
+        "deelnemen", help=t("deelnemen.cli_help"), description=t("deelnemen.cli_help")
+    )
+    deelnemen.add_argument("--host", default="127.0.0.1", help=t("deelnemen.cli_host_help"))
+    deelnemen.add_argument("--port", type=int, default=8867, help=t("deelnemen.cli_port_help"))
 
     commands.add_parser("demo", help=t("cli.demo_help"), description=t("cli.demo_help"))
 
@@ -140,8 +153,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(t("cli.serve_started", url=url, data=config.data_dir()), flush=True)
     if generated:
         print(t("cli.serve_token_generated"), flush=True)
+    if args.deelnemers:  # the participant app for the LAN, started before Voilà: kernels get its address
+        from stip import deelnemen
+
+        if deelnemen.start_beside(args.deelnemers_host, args.deelnemers_port) is None:
+            return 1
     serve.serve(args.port, args.host, token=token)
     return 0
+
+
+def cmd_deelnemen(args: argparse.Namespace) -> int:
+    """The participant app of live sessions (study day, kenniskring) on its own."""
+    from stip import deelnemen
+
+    _prepare()
+    return deelnemen.run(args.host, args.port)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -363,6 +389,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "serve": cmd_serve,
+    "deelnemen": cmd_deelnemen,
     "demo": cmd_demo,
     "status": cmd_status,
     "import": cmd_import,
