@@ -127,6 +127,9 @@ def load_demo(conn: Connection, actor: Actor, folder: Path = VOORBEELDEN) -> Dem
     )
     students = len(rows)
     instellingen.load_demo_settings(conn, actor, school)  # address, phone numbers, dates of the year
+    from stip import demo_teamscan  # issue 17: two rounds of the team scan and the ouderplan
+
+    demo_teamscan.load(conn, actor, folder)  # issue 17 demo_teamscan
     return DemoLoaded(
         school=school["school"], klassen=len(klassen), students=students, guardians=len(guardians)
     )
@@ -163,6 +166,9 @@ def remove_demo(conn: Connection, actor: Actor, folder: Path = VOORBEELDEN) -> D
     school_id = actor.school_id
     if not is_demo_school(conn, school_id):
         return None
+    from stip import demo_teamscan  # issue 17: the demo's study days and the plan that came from them
+
+    demo_teamscan.remove(conn, actor)  # issue 17 demo_teamscan
     students = conn.execute(delete(T.student).where(T.student.c.school_id == school_id)).rowcount
     guardians = conn.execute(delete(T.guardian).where(T.guardian.c.school_id == school_id)).rowcount
     klassen = conn.execute(delete(T.klas).where(T.klas.c.school_id == school_id)).rowcount

@@ -92,10 +92,19 @@ def test_remove_demo_removes_students_guardians_klassen_and_demo_staff_in_one_st
         students=51, guardians=demo_school.guardians, klassen=2, staff=len(demo_staff)
     )
     deletes = [s.split()[2] for s in statements if s.lstrip().upper().startswith("DELETE")]
-    assert sorted(deletes) == ["guardian", "klas", "school_year_date", "staff_member", "student"]
+    assert sorted(deletes) == [
+        "guardian",
+        "klas",
+        "live_session",  # issue 17: the demo's study days (with their answers) …
+        "ouderplan_priority",  # … and the plan's priorities that came from them
+        "school_year_date",
+        "staff_member",
+        "student",
+    ]
     after = counts()
     assert after["school_year_dates"] == 0  # the demo's report days and holidays go too (issue 14)
     assert after["students"] == after["guardians"] == after["klassen"] == 0
+    assert after["live_sessions"] == after["ouderplan_priorities"] == after["answers"] == 0  # issue 17
     with store.read() as conn:
         assert conn.execute(select(func.count()).select_from(T.conversation)).scalar() == 0
     assert staff_logins() == {actor.login}  # the acting staff member stays
