@@ -560,11 +560,26 @@ def _answers(host: str, port: int) -> bool:
         conn.close()
 
 
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Tornado binds
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def start_beside(host: str = LAN_HOST, port: int = DEFAULT_PORT) -> subprocess.Popen | None:
     """`stip serve --deelnemers`: the participant app as a child process (`python -m stip deelnemen`),
     stopped with the parent; once it answers, `STIP_DEELNEMERS_URL` is set in this process's environment
     (before Voilà starts any kernel, so the Teamscan workbook shows the LAN address and its QR) and the
     join address is printed. None (and a Dutch message) when it did not start, e.g. a busy port."""
+    if not _port_free(host, port):  # else the probe below would find whatever holds the port
+        print(t("deelnemen.cli_port_busy", port=port), file=sys.stderr, flush=True)
+        return None
     command = [sys.executable, "-m", "stip", "deelnemen", "--host", host, "--port", str(port)]
     child = subprocess.Popen(
         command,

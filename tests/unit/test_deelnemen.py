@@ -468,3 +468,27 @@ def test_the_participant_app_imports_no_other_stip_module():
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     assert not alias.name.startswith("stip") or alias.name in allowed, alias.name
+
+
+# -- the command line: deelnemen alone, and beside `stip serve` -----------------------------------------
+
+
+def test_start_beside_runs_the_app_as_a_child_and_sets_the_address_for_the_kernels(stip_data, monkeypatch):
+    monkeypatch.delenv("STIP_DEELNEMERS_URL", raising=False)
+    port = free_port()
+    child = deelnemen.start_beside("127.0.0.1", port)
+    try:
+        assert child is not None and child.poll() is None
+        assert config.participant_base_url() == f"http://127.0.0.1:{port}"
+        assert Phone(f"http://127.0.0.1:{port}").get("/").status == 200
+        busy = deelnemen.start_beside("127.0.0.1", port)  # the port is taken now: a Dutch message, no child
+        assert busy is None
+    finally:
+        deelnemen._stop(child)
+    assert child.poll() is not None
+
+
+def test_join_address_names_this_computer_on_the_network():
+    assert deelnemen.join_address("127.0.0.1", 8867) == "http://127.0.0.1:8867"
+    lan = deelnemen.join_address("0.0.0.0", 8867)
+    assert lan.startswith("http://") and lan.endswith(":8867") and "0.0.0.0" not in lan
