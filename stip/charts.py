@@ -209,7 +209,7 @@ def distribution(
     `<svg>` element with role="img", a title and a description."""
     uid = f"stip-chart-{next(_ids)}"
     left_pad, right_pad, top, legend_h, line_h, gap = 8, 8, 8, 30, 15, 10
-    label_w = int(label_chars * 6.1) + 14  # about 6 px per character at 12 px
+    label_w = int(label_chars * 6.7) + 14  # about 6.5 px per character at 12 px (wide letters too)
     bar_x = left_pad + label_w
     bar_w = width - bar_x - right_pad
     wrapped = [_wrap(label, label_chars, max_label_lines) for label, _ in rows]

@@ -62,14 +62,10 @@ class ChoosePanel(w.VBox):
         self.session_id = session["id"]
         self.phase = session["phase"]
         self.savebar = savebar
-        scale = [item for item in results["items"] if item["kind"] == "schaal"]
-        suggested_ids = list(dict.fromkeys(results["verdeeld"] + results["laagst"]))
-        by_id = {item["id"]: item for item in scale}
-        suggested = [by_id[i] for i in suggested_ids if i in by_id]
-        others = [item for item in scale if item["id"] not in suggested_ids]
         self.boxes: dict[int, w.Checkbox] = {}
-
-        def box(item):
+        for item in results["items"]:
+            if item["kind"] != "schaal":
+                continue
             check = w.Checkbox(
                 value=bool(item.get("marked")),
                 description=item["tekst"],
@@ -79,22 +75,17 @@ class ChoosePanel(w.VBox):
             check.add_class("stip-item-check")
             check.observe(self._on_tick, names="value")
             self.boxes[item["id"]] = check
-            return check
-
         intro = w.HTML(
             safe_html(
                 "<p>{text}</p>", text=t("teamscan_ui.choose_intro", low=MIN_MARKED, high=live.MAX_MARKED)
             )
         )
-        lists = []
-        if suggested:
-            lists.append(w.HTML(safe_html("<h4>{h}</h4>", h=t("teamscan_ui.suggested"))))
-            lists.append(w.VBox([box(item) for item in suggested]))
-        if others:
-            rest = w.VBox([box(item) for item in others])
-            more = w.Accordion(children=[rest], selected_index=None if suggested else 0)
-            more.set_title(0, t("teamscan_ui.other_items", count=len(others)))
-            lists.append(more)
+        self.suggested_head = w.HTML()
+        self.suggested = w.VBox()
+        self.rest = w.VBox()
+        self.more = w.Accordion(children=[self.rest], selected_index=None)
+        self.suggestion_ids: list[int] | None = None
+        lists = [self.suggested_head, self.suggested, self.more]
         self.save = w.Button(description=t("teamscan_ui.save_marked"), button_style="primary")
         self.save.on_click(self._on_save)
         self.vote_button = w.Button()
@@ -104,9 +95,6 @@ class ChoosePanel(w.VBox):
         self.to_plan.on_click(self._on_to_plan)
         self.plan_link = w.HTML()
         self._label_vote_button()
-        closed = session["status"] != "open"
-        for widget in (self.save, self.vote_button, *self.boxes.values()):
-            widget.disabled = closed
         self.children = (
             intro,
             *lists,
@@ -118,6 +106,20 @@ class ChoosePanel(w.VBox):
             w.HBox([self.to_plan, self.plan_link], layout=w.Layout(align_items="center")),
         )
         self.show(session, results)
+
+    def _arrange(self, results: dict[str, Any]) -> None:
+        """The suggestion (greatest spread, lowest scores) on top, the other statements folded below;
+        re-arranged as answers come in, until the facilitator ticks something."""
+        ids = [i for i in dict.fromkeys(results["verdeeld"] + results["laagst"]) if i in self.boxes]
+        if ids == self.suggestion_ids:
+            return
+        self.suggestion_ids = ids
+        self.suggested_head.value = safe_html("<h4>{h}</h4>", h=t("teamscan_ui.suggested")) if ids else ""
+        self.suggested.children = tuple(self.boxes[i] for i in ids)
+        rest = [box for item_id, box in self.boxes.items() if item_id not in ids]
+        self.rest.children = tuple(rest)
+        title = "teamscan_ui.other_items" if ids else "teamscan_ui.all_items"
+        self.more.set_title(0, t(title, count=len(rest)))
 
     def _label_vote_button(self) -> None:
         voting = self.phase == "stemmen"
@@ -131,7 +133,11 @@ class ChoosePanel(w.VBox):
         if session["phase"] != self.phase:
             self.phase = session["phase"]
             self._label_vote_button()
+        closed = session["status"] != "open"
+        for widget in (self.save, self.vote_button, *self.boxes.values()):
+            widget.disabled = closed
         if not self._dirty:  # marks saved elsewhere (another window) show here too; unsaved ticks stay
+            self._arrange(results)
             marked = {item["id"] for item in results["items"] if item.get("marked")}
             self._syncing = True
             try:

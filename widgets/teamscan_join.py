@@ -33,15 +33,14 @@ def join_html(session: dict[str, Any]) -> str:
     parts = ['<div class="stip-join">', '<div class="stip-join-text">']
     if closed:
         parts.append(safe_html('<p class="stip-notice">{text}</p>', text=t("teamscan_ui.closed_notice")))
-    parts.append(safe_html('<p class="stip-join-step">{text}</p>', text=t("teamscan_ui.join_step")))
     if url:
-        base = config.participant_base_url() or ""
-        parts.append(safe_html('<p class="stip-join-url">{base}</p>', base=base))
+        parts.append(safe_html('<p class="stip-join-step">{text}</p>', text=t("teamscan_ui.join_step")))
+        parts.append(safe_html('<p class="stip-join-url">{base}</p>', base=config.participant_base_url()))
     parts.append(
         safe_html(
             '<p class="stip-join-code-label">{label}</p>'
             '<p class="stip-join-code" aria-label="{aria}">{code}</p>',
-            label=t("teamscan_ui.code_label"),
+            label=t("teamscan_ui.code_label" if url else "teamscan_ui.code_label_alone"),
             aria=t("teamscan_ui.code_aria", code=" ".join(session["code"])),
             code=spaced_code(session["code"]),
         )

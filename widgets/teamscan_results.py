@@ -51,6 +51,11 @@ def hidden_html(results: dict[str, Any]) -> str:
     return safe_html('<p class="stip-notice stip-live-hidden">{text}</p>', text=t(key, min=live.MIN_GROUP))
 
 
+def wide(svg: str) -> str:
+    """A chart in a box that scrolls sideways on a phone instead of shrinking its text."""
+    return f'<div class="stip-chart-wide">{svg}</div>'
+
+
 def _texts_html(texts: list[str]) -> str:
     return "<ul class='stip-live-texts'>" + "".join(f"<li>{safe(x)}</li>" for x in texts) + "</ul>"
 
@@ -60,29 +65,15 @@ def results_html(results: dict[str, Any]) -> str:
     if results["verborgen"]:
         return hidden_html(results)
     parts = []
-    if results["verdeeld"] or results["laagst"]:
-        parts.append('<div class="stip-live-pair">')
-        if results["verdeeld"]:
+    spread = ("teamscan_ui.spread_heading", "teamscan_ui.spread_hint", scan_charts.spread_chart)
+    lowest = ("teamscan_ui.lowest_heading", "teamscan_ui.lowest_hint", scan_charts.lowest_chart)
+    for ids, (heading, hint, chart) in ((results["verdeeld"], spread), (results["laagst"], lowest)):
+        if ids:
             parts.append(
-                safe_html(
-                    '<section><h3>{h}</h3><p class="stip-muted">{p}</p>',
-                    h=t("teamscan_ui.spread_heading"),
-                    p=t("teamscan_ui.spread_hint"),
-                )
-                + scan_charts.spread_chart(results)
+                safe_html('<section><h3>{h}</h3><p class="stip-muted">{p}</p>', h=t(heading), p=t(hint))
+                + wide(chart(results))
                 + "</section>"
             )
-        if results["laagst"]:
-            parts.append(
-                safe_html(
-                    '<section><h3>{h}</h3><p class="stip-muted">{p}</p>',
-                    h=t("teamscan_ui.lowest_heading"),
-                    p=t("teamscan_ui.lowest_hint"),
-                )
-                + scan_charts.lowest_chart(results)
-                + "</section>"
-            )
-        parts.append("</div>")
     opens = {}
     for item in results["items"]:
         if item["kind"] == "open":
@@ -105,7 +96,7 @@ def results_html(results: dict[str, Any]) -> str:
                 )
             )
         if svg:
-            parts.append(svg)
+            parts.append(wide(svg))
         if remarks:
             parts.append(safe_html("<h4>{h}</h4>", h=t("teamscan_ui.remarks")) + _texts_html(remarks))
         for item in open_items:

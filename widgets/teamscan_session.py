@@ -15,11 +15,13 @@ from stip import live, store
 from stip.i18n import t
 from stip.timefmt import format_date
 from widgets.components.handled import handled
+from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.live import LivePoller
 from widgets.components.safe import safe_html
 from widgets.teamscan_choose import ChoosePanel
 from widgets.teamscan_join import JoinPanel
 from widgets.teamscan_results import ResultsPanel
+from widgets.teamscan_rounds import RoundsPanel
 
 POLL_SECONDS = 0.7
 PROJECTOR_CLASS = "stip-projector"
@@ -43,6 +45,8 @@ class SessionView(w.VBox):
     """Header with the projector switch and "close", then tabs: Meedoen, Uitkomsten, Kiezen."""
 
     TABS = ("teamscan_ui.tab_join", "teamscan_ui.tab_results", "teamscan_ui.tab_choose")
+    ROUNDS = 3  # the tab "Vergelijking met eerdere rondes", only for a next round
+    tabs_ready = False
 
     def __init__(self, actor, session_id: int, savebar, *, root: w.Widget | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -75,12 +79,16 @@ class SessionView(w.VBox):
         self.results = ResultsPanel(self._on_role)
         self.results.savebar = savebar
         self.choose = ChoosePanel(actor, session, results, savebar)
-        self.tabs = w.Tab(children=[self.join, self.results, self.choose])
-        for index, key in enumerate(self.TABS):
-            self.tabs.set_title(index, t(key))
+        titles = [t(key) for key in self.TABS]
+        builders = [lambda: self.join, lambda: self.results, lambda: self.choose]
+        if session["previous_id"]:  # a next round: what changed since the earlier ones (built when opened)
+            titles.append(t("rounds.tab"))
+            builders.append(lambda: RoundsPanel(session_id, actor=actor))
+        self.tabs = LazyTabs(titles, builders, selected=0 if session["status"] == "open" else 1)
+        for index in range(3):  # the live panels exist from the start; the poller keeps them current
+            self.tabs.panel(index)
         if session["status"] != "open":
             self.close_button.disabled = True
-            self.tabs.selected_index = 1
         self.children = (
             w.HBox([self.head], layout=w.Layout(width="100%")),
             w.HBox(
@@ -90,6 +98,7 @@ class SessionView(w.VBox):
             self.confirm,
             self.tabs,
         )
+        self.tabs_ready = True
         self._show(session, results)
         self.poller = LivePoller(self._version, self.refresh, interval=POLL_SECONDS, name="teamscan")
         self.poller.seen = self.version  # what is shown now
@@ -115,6 +124,8 @@ class SessionView(w.VBox):
         self.join.show(session, results)
         self.results.show(results)
         self.choose.show(session, results)
+        if self.tabs_ready and self.tabs.is_built(self.ROUNDS):
+            self.tabs.panel(self.ROUNDS).refresh()  # this round's means move as answers come in
 
     @handled
     def _on_role(self, role: str | None) -> None:

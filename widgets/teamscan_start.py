@@ -67,13 +67,13 @@ class StartPanel(w.VBox):
         self.held_on = w.DatePicker(
             value=today(), description=t("teamscan_ui.date"), style={"description_width": "8em"}
         )
-        previous = [(t("teamscan_ui.no_previous"), None)] + [
+        previous = [(t("teamscan_ui.no_previous"), 0)] + [  # 0: a Dropdown shows no label for None
             (f"{s['naam']} ({format_date(s['held_on'])})" if s["held_on"] else s["naam"], s["id"])
             for s in earlier
         ]
         self.previous = w.Dropdown(
             options=previous,
-            value=None,
+            value=0,
             description=t("teamscan_ui.previous"),
             style={"description_width": "8em"},
             layout=w.Layout(width="min(560px, 100%)"),
@@ -178,7 +178,7 @@ class StartPanel(w.VBox):
                 self.naam.value,
                 self.held_on.value,
                 items=self.chosen_items(),
-                previous_id=self.previous.value,
+                previous_id=self.previous.value or None,
             )
             for own, check in self.own_items:
                 if check.value:

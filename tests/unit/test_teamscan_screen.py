@@ -191,9 +191,11 @@ def test_mark_vote_and_send_to_the_ouderplan(screen, actor):
     button(choose, t("teamscan_ui.to_plan")).click()
     assert 'href="Ouderplan.ipynb"' in choose.plan_link.value
     with store.read() as conn:
-        titles = conn.execute(
-            select(T.ouderplan_priority.c.titel).order_by(T.ouderplan_priority.c.position)
-        ).scalars().all()
+        titles = (
+            conn.execute(select(T.ouderplan_priority.c.titel).order_by(T.ouderplan_priority.c.position))
+            .scalars()
+            .all()
+        )
     assert len(titles) == 3
 
 
@@ -241,3 +243,18 @@ def test_a_next_round_links_the_earlier_session(screen):
     second = start(second_screen, "Ronde 2")
     with store.read() as conn:
         assert live.get_session(conn, second.session_id)["previous_id"] == first.session_id
+
+
+def test_a_next_round_has_the_comparison_tab(screen):
+    first = start(screen, "Ronde 1")
+    for n in range(3):
+        answer(first.session_id, f"r1-{n}", "2", count=36)
+    second_screen = TeamscanScreen(query={})
+    second_screen.start.previous.value = first.session_id
+    second = start(second_screen, "Ronde 2")
+    assert len(second.tabs.children) == 4 and len(first.tabs.children) == 3
+    second.tabs.selected_index = 3
+    for n in range(3):
+        answer(second.session_id, f"r2-{n}", "4", count=36)
+    assert second.poller.tick() is True
+    assert "Ronde 1" in html_of(second.tabs.panel(3))

@@ -1,0 +1,129 @@
+"""The study day in a real browser: the facilitator starts a session in Voilà, three participants answer,
+the projector shows "3" and the charts (waiting generously, never timing), dot voting from two phones
+changes the count. Participants answer through `stip.live` in this process on the server's database
+(the same writes the participant app makes); screenshots of every screen at desktop, projector and phone
+size go to /tmp/stip-teamscan-*.png."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from stip import live, store
+
+pytestmark = pytest.mark.browser
+XSS = '<img src=x onerror="window.__xss=1">'
+SHOTS = "/tmp/stip-teamscan-{}.png"
+
+
+def only_session() -> dict:
+    from sqlalchemy import select
+
+    from stip.store import tables as T
+
+    with store.read() as conn:
+        (sid,) = conn.execute(select(T.live_session.c.id)).scalars().all()
+        return live.get_session(conn, sid)
+
+
+def phone_answers(sid: int, token: str, waarde: str, role: str, open_text: str = "") -> None:
+    """What one phone does on the participant app: join, choose a role, answer every scale item."""
+    with store.write() as conn:
+        live.participant(conn, sid, token, create=True)
+        live.set_role(conn, sid, token, role)
+    with store.read() as conn:
+        items = live.items(conn, sid)
+    for item in items:
+        with store.write() as conn:
+            if item["kind"] == "schaal":
+                live.save_answer(conn, sid, token, item["id"], waarde)
+            elif item["kind"] == "open" and open_text:
+                live.save_answer(conn, sid, token, item["id"], "", open_text)
+
+
+def test_start_answer_live_results_and_dot_voting(page, stip_server, server_db):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{stip_server}/voila/render/Teamscan.ipynb")
+    start = page.get_by_role("button", name="Sessie starten")
+    expect(start).to_be_visible()
+    expect(page.get_by_text("Nog geen eerdere sessies.")).to_be_visible()
+    page.get_by_role("textbox", name="Naam").fill("Studiedag maart")
+    page.screenshot(path=SHOTS.format("1-start"), full_page=True)
+    start.click()
+
+    # Join: the code large; the participant app is not running in this server, so how to start it.
+    expect(page.get_by_role("tab", name="Meedoen")).to_be_visible()
+    session = only_session()
+    sid = session["id"]
+    expect(page.locator(".stip-join-code")).to_have_text(f"{session['code'][:3]} {session['code'][3:]}")
+    expect(page.get_by_text("python -m stip serve --deelnemers")).to_be_visible()
+    page.screenshot(path=SHOTS.format("2-join"), full_page=True)
+
+    # Results: under three nothing shows; the third phone makes the count and the charts appear.
+    page.get_by_role("tab", name="Uitkomsten").click()
+    phone_answers(sid, "telefoon-1", "1", "leraar")
+    phone_answers(sid, "telefoon-2", "4", "mentor", XSS)
+    count = page.locator(".stip-live-results [data-testid=deelnemers]")
+    expect(count).to_have_text("2", timeout=30_000)
+    expect(page.get_by_text(re.compile("zodra minstens 3 collega"))).to_be_visible()
+    assert page.locator(".stip-live-results svg").count() == 0
+    phone_answers(sid, "telefoon-3", "weet_niet", "leraar")
+    expect(count).to_have_text("3", timeout=30_000)
+    charts = page.locator(".stip-live-results svg.stip-chart")
+    expect(charts.first).to_be_visible(timeout=30_000)
+    assert charts.count() >= 8  # every theme, plus disagreement and lowest
+    expect(page.get_by_text(XSS).first).to_be_visible()  # an open answer shows as text, runs nothing
+    assert page.evaluate("window.__xss") is None
+    page.screenshot(path=SHOTS.format("3-results"))
+    page.locator(".stip-live-theme").last.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS.format("3b-results-open-answers"))
+
+    # A role filter with a group of one shows nothing.
+    page.get_by_role("combobox", name="Toon").select_option(label="mentor")
+    expect(page.get_by_text(re.compile("Voor deze groep tonen we niets"))).to_be_visible()
+    page.get_by_role("combobox", name="Toon").select_option(label="Iedereen")
+    expect(charts.first).to_be_visible()
+
+    # Projector size, big type.
+    page.get_by_role("button", name="Groot (projector)").click()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    expect(page.locator(".stip-projector")).to_be_visible()
+    page.screenshot(path=SHOTS.format("4-results-projector"))
+    page.get_by_role("tab", name="Meedoen").click()
+    page.screenshot(path=SHOTS.format("5-join-projector"))
+
+    # Choose three statements, open the voting; two phones vote for the same one.
+    page.get_by_role("tab", name="Bespreken en kiezen").click()
+    boxes = page.locator(".stip-choose input[type=checkbox]")
+    for n in range(3):
+        boxes.nth(n).check()
+    page.get_by_role("button", name="Keuze opslaan").click()
+    page.get_by_role("button", name="Stemmen openen").click()
+    expect(page.get_by_role("button", name="Stemmen sluiten")).to_be_visible()
+    with store.read() as conn:
+        marked = [i["id"] for i in live.items(conn, sid) if i["marked"]]
+    assert len(marked) == 3
+    for token in ("telefoon-1", "telefoon-2"):
+        with store.write() as conn:
+            live.set_vote(conn, sid, token, marked[0], True)
+    expect(page.locator(".stip-votes [data-testid=stemmen]").first).to_have_text("2 stemmen", timeout=30_000)
+    page.locator(".stip-votes").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS.format("6-vote-projector"))
+
+    # To the ouderplan: a relative link.
+    page.get_by_role("button", name="Gekozen stellingen naar het ouderplan").click()
+    expect(page.get_by_role("link", name=re.compile("Open het ouderplan"))).to_have_attribute(
+        "href", "Ouderplan.ipynb"
+    )
+
+    # Reload with ?sessie=: the session opens again, at phone width too.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{stip_server}/voila/render/Teamscan.ipynb?sessie={sid}")
+    expect(page.locator(".stip-join-code")).to_be_visible()
+    page.screenshot(path=SHOTS.format("7-join-phone"), full_page=True)
+    page.get_by_role("tab", name="Uitkomsten").click()
+    expect(page.locator(".stip-live-results [data-testid=deelnemers]")).to_have_text("3")
+    page.locator(".stip-live-results").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS.format("8-results-phone"))
