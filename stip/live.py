@@ -343,7 +343,8 @@ def add_item(
     session = _own_session(conn, actor, session_id)
     if session["status"] != OPEN:
         raise LiveError("live.closed")
-    values = check_texts(I, {"tekst": (tekst or "").strip(), "theme": (theme or "").strip()}, error=LiveError)
+    values = {"tekst": (tekst or "").strip(), "theme": (theme or "").strip(), "kind": kind}
+    values = check_texts(I, values, error=LiveError)
     if not values["tekst"]:
         raise LiveError("live.tekst_required", field="tekst")
     existing = conn.execute(select(I.c.key, I.c.position).where(I.c.session_id == session_id)).all()
@@ -702,8 +703,8 @@ def results(conn: Connection, session_id: int, *, role: str | None = None) -> di
         options = item["options"]
         antwoorden = {option: counts[item["id"]].get(option, 0) for option in options}
         n, mean, spread = _stats(antwoorden)
-        if not any(option in NUMERIC for option in options):
-            n = sum(antwoorden.values())
+        if not any(option in NUMERIC for option in options):  # eens/oneens, tips …: n without weet_niet
+            n = sum(count for option, count in antwoorden.items() if option != WEET_NIET)
         result_items.append(
             {
                 "id": item["id"],

@@ -623,3 +623,29 @@ def test_a_participant_write_is_three_statements_however_big_the_session(actor):
             answer(session, f"{size}-0", ids["a.2"], "3")
         counts.append(len(queries(statements)))
     assert counts == [3, 3]  # check session + participant + item, upsert, live_version + 1
+
+
+def test_items_with_their_own_options_count_weet_niet_apart(actor):
+    stelling = {
+        "key": "stelling.1",
+        "kind": "stelling",
+        "theme": "Stellingen",
+        "tekst": "Een huisbezoek is voor elk gezin goed.",
+        "options": ["eens", "oneens", "weet_niet"],
+        "source": "Kenniskring",
+    }
+    session = start(actor, items=[stelling])
+    item_id = item_ids(session)["stelling.1"]
+    for token, value, reason in (
+        ("t1", "eens", ""),
+        ("t2", "oneens", "Niet iedereen wil dat."),
+        ("t3", "weet_niet", ""),
+    ):
+        join(session, token)
+        answer(session, token, item_id, value, reason)
+    with store.write() as conn:
+        with pytest.raises(LiveError):
+            live.save_answer(conn, session["id"], "t1", item_id, "3")
+    shown = by_key(results(session))["stelling.1"]
+    assert shown["antwoorden"] == {"eens": 1, "oneens": 1, "weet_niet": 1}
+    assert shown["n"] == 2 and shown["gemiddelde"] is None and shown["open"] == ["Niet iedereen wil dat."]
