@@ -88,13 +88,15 @@ def item_chart(figure: dict[str, Any]) -> str:
     item = figure.get("item")
     if not item or figure.get("verborgen") or item.get("kind", "schaal") != "schaal":
         return ""
-    label = figure["session"]["naam"]
+    held = figure["session"].get("held_on")
+    label = timefmt.format_date(held) if held else figure["session"]["naam"]  # short: the day
     return charts.distribution(
         item["tekst"],
         t("ouderplan.chart_description", gemiddelde=_decimal(item.get("gemiddelde")), n=item.get("n", 0)),
         [(label, item["antwoorden"])],
         charts.scale_series(scale_labels()),
-        label_chars=18,
+        width=560,
+        label_chars=12,
         max_label_lines=2,
     )
 

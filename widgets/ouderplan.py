@@ -18,7 +18,6 @@ from stip import ouderplan, store
 from stip import ouderplan_document as document
 from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
-from widgets.components.chart import Chart
 from widgets.components.download import DownloadButton, DownloadFile
 from widgets.components.handled import handled
 from widgets.components.lazy_tabs import LazyTabs
@@ -99,7 +98,7 @@ class PriorityCard(w.VBox):
         self.screen = screen
         self.priority_id = priority["id"]
         self.version = priority["version"]
-        title = w.Text(description=t("ouderplan.priority_label", number=number), layout=WIDE)
+        title = w.Textarea(description=t("ouderplan.priority_label", number=number), rows=2, layout=WIDE)
         title.style = {"description_width": "initial"}
         title.add_class("stip-ouderplan__field")
         self.form = AutoSaveForm({"titel": title}, self._save, screen.savebar)
@@ -117,7 +116,7 @@ class PriorityCard(w.VBox):
             )
             svg = document.item_chart(figure)
             if svg:
-                children.append(Chart(svg))
+                children.append(w.HTML(f'<div class="stip-ouderplan__chart">{svg}</div>'))
         self.activities = [
             ActivityCard(screen, index, activity)
             for index, activity in enumerate(priority["activities"], start=1)
@@ -224,7 +223,8 @@ class OuderplanScreen(Screen):
         self.session = w.Dropdown(
             description=t("ouderplan.from_session"),
             options=options,
-            value=wanted if wanted in {s["id"] for s in self.sessions} else None,
+            # the study day asked for, else the newest (taking its items twice adds nothing)
+            value=wanted if wanted in {s["id"] for s in self.sessions} else self._newest_session(),
             style={"description_width": "initial"},
             layout=w.Layout(width="100%", max_width="520px"),
         )
@@ -259,6 +259,9 @@ class OuderplanScreen(Screen):
         self.refresh()
         return w.VBox([taking, self.list, adding, exports])
 
+    def _newest_session(self) -> int | None:
+        return self.sessions[0]["id"] if self.sessions else None
+
     def _session_label(self, session: dict) -> str:
         from stip import timefmt
 
@@ -290,7 +293,8 @@ class OuderplanScreen(Screen):
             self.savebar.info(message)
         else:
             self.savebar.reset()
-        if self.tabs.is_built(1):
+        tabs = getattr(self, "tabs", None)  # None while the tabs build their first panel
+        if tabs is not None and tabs.is_built(1):
             self.rounds_box.children = (self._rounds_content(),)
 
     @handled

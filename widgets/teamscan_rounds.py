@@ -30,6 +30,8 @@ from widgets.components.chart import Chart
 from widgets.components.lazy_tabs import LazyAccordion
 from widgets.components.safe import safe_html
 
+CHART_WIDTH = 480  # the chart's own width: on a phone it scrolls a little instead of shrinking
+
 __all__ = ["RoundsPanel", "change_text"]
 
 
@@ -105,9 +107,12 @@ class RoundsPanel(w.VBox):
                         t("rounds.themes_chart_description", count=len(rounds)),
                         [(theme["theme"], theme["gemiddelden"]) for theme in themes],
                         names,
+                        width=CHART_WIDTH,
+                        label_chars=64,
                         empty_text=t("rounds.no_means"),
-                    )
-                )
+                    ),
+                    layout=w.Layout(max_width="100%"),
+                ).add_class("stip-rounds__chart")
             )
             titles = [self._theme_title(theme) for theme in themes]
             builders = [lambda theme=theme: self._theme_panel(theme["theme"], names) for theme in themes]
@@ -131,9 +136,11 @@ class RoundsPanel(w.VBox):
                 t("rounds.items_chart_description", count=len(items)),
                 [(item["tekst"], item["gemiddelden"]) for item in items],
                 names,
+                width=CHART_WIDTH,
+                label_chars=64,
                 empty_text=t("rounds.no_means"),
             )
-        )
+        ).add_class("stip-rounds__chart")
         rows = "".join(
             safe_html(
                 "<tr><td>{tekst}</td><td>{means}</td><td>{change}</td></tr>",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from stip import live, ouderplan, store
+from widgets.components.lazy_tabs import FailedPanel
 from widgets.ouderplan import OuderplanScreen
 from widgets.teamscan_rounds import RoundsPanel, change_text
 
@@ -17,7 +18,8 @@ def sessions(actor) -> list[dict]:
 def test_the_demo_plan_shows_its_priorities_with_figures_and_saves_as_typed(demo_school, actor):
     screen = OuderplanScreen(query={})
     assert screen.ready
-    screen.tabs.panel(0)
+    assert not isinstance(screen.tabs.panel(0), FailedPanel)
+    assert not isinstance(screen.tabs.panel(1), FailedPanel)
     assert len(screen.cards) == 3
     first = screen.cards[0]
     assert "Wij spreken per gezin af" in first.form.fields["titel"].value
