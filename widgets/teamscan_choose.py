@@ -94,17 +94,17 @@ class ChoosePanel(w.VBox):
         self.to_plan = w.Button(description=t("teamscan_ui.to_plan"), icon="arrow-right")
         self.to_plan.on_click(self._on_to_plan)
         self.plan_link = w.HTML()
-        self._label_vote_button()
-        self.children = (
-            intro,
-            *lists,
-            self.save,
-            w.HTML(safe_html("<h3>{h}</h3>", h=t("teamscan_ui.vote_heading"))),
-            self.vote_button,
-            self.votes,
-            w.HTML(safe_html("<h3>{h}</h3>", h=t("teamscan_ui.plan_heading"))),
-            w.HBox([self.to_plan, self.plan_link], layout=w.Layout(align_items="center")),
+        self.marking = w.VBox([intro, *lists, self.save])
+        self.voting = w.VBox(
+            [w.HTML(safe_html("<h3>{h}</h3>", h=t("teamscan_ui.vote_heading"))), self.vote_button, self.votes]
         )
+        self.planning = w.VBox(
+            [
+                w.HTML(safe_html("<h3>{h}</h3>", h=t("teamscan_ui.plan_heading"))),
+                w.HBox([self.to_plan, self.plan_link], layout=w.Layout(align_items="center")),
+            ]
+        )
+        self._label_vote_button()
         self.show(session, results)
 
     def _arrange(self, results: dict[str, Any]) -> None:
@@ -122,9 +122,15 @@ class ChoosePanel(w.VBox):
         self.more.set_title(0, t(title, count=len(rest)))
 
     def _label_vote_button(self) -> None:
+        """The button says what it does; while voting, the dots come first (the projector shows them)."""
         voting = self.phase == "stemmen"
         self.vote_button.description = t("teamscan_ui.stop_voting" if voting else "teamscan_ui.start_voting")
         self.vote_button.button_style = "warning" if voting else "primary"
+        order = (self.marking, self.voting, self.planning)
+        if voting:
+            order = (self.voting, self.planning, self.marking)
+        if self.children != order:
+            self.children = order
 
     def marked_ids(self) -> list[int]:
         return [item_id for item_id, box in self.boxes.items() if box.value]

@@ -7,11 +7,13 @@ size go to /tmp/stip-teamscan-*.png."""
 from __future__ import annotations
 
 import re
+import tempfile
 
 import pytest
 from playwright.sync_api import expect
 
 from stip import live, store
+from tests.server import free_port, running_server
 
 pytestmark = pytest.mark.browser
 XSS = '<img src=x onerror="window.__xss=1">'
@@ -127,3 +129,102 @@ def test_start_answer_live_results_and_dot_voting(page, stip_server, server_db):
     expect(page.locator(".stip-live-results [data-testid=deelnemers]")).to_have_text("3")
     page.locator(".stip-live-results").scroll_into_view_if_needed()
     page.screenshot(path=SHOTS.format("8-results-phone"))
+
+
+# -- the real journey: `stip serve --deelnemers` (one command), three phones on the participant app ------
+
+
+@pytest.fixture(scope="module")
+def studiedag(stip_env):
+    """`python -m stip serve --deelnemers` on its own data: Voilà plus the participant app, both on
+    127.0.0.1 here (on a study day the participant app listens on the LAN). Yields (voila, deelnemers)."""
+    data = tempfile.mkdtemp(prefix="stip-studiedag-")
+    env = {**stip_env, "STIP_DATA": data}
+    env.pop("STIP_DEELNEMERS_URL", None)
+    port = free_port()
+    with running_server(
+        env, "--deelnemers", "--deelnemers-host", "127.0.0.1", "--deelnemers-port", str(port)
+    ) as (base, _log):
+        yield base, f"http://127.0.0.1:{port}", env
+
+
+def phone(browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="nl-NL"
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return context, page
+
+
+def test_three_phones_on_the_participant_app_and_the_projector(browser, page, studiedag, monkeypatch):
+    base, deelnemers, env = studiedag
+    monkeypatch.setenv("STIP_DATA", env["STIP_DATA"])
+    monkeypatch.setenv("STIP_USER", env["STIP_USER"])
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{base}/voila/render/Teamscan.ipynb")
+    page.get_by_role("textbox", name="Naam").fill("Studiedag De Linde")
+    page.get_by_role("button", name="Sessie starten").click()
+
+    # The projector shows the address, the code and the QR; the link is what the QR holds.
+    link = page.locator(".stip-join-link a")
+    expect(link).to_have_attribute("href", re.compile(re.escape(deelnemers) + r"/s/[A-Z0-9]{6}\?k="))
+    expect(page.locator(".stip-join-url")).to_have_text(deelnemers)
+    expect(page.get_by_role("img", name="QR-code om mee te doen")).to_be_visible()
+    page.get_by_role("button", name="Groot (projector)").click()
+    page.screenshot(path=SHOTS.format("9-join-qr-projector"))
+    join = link.get_attribute("href")
+    code = page.locator(".stip-join-code").inner_text().replace(" ", "")
+    sid = only_session()["id"]
+    with store.read() as conn:
+        first = next(i for i in live.items(conn, sid) if i["kind"] == "schaal")
+
+    page.get_by_role("tab", name="Uitkomsten").click()
+    count = page.locator(".stip-live-results [data-testid=deelnemers]")
+    phones = []
+    try:
+        for n, (role, choice) in enumerate(
+            (("Leraar", "Mee eens"), ("Mentor", "Niet mee eens"), ("Leraar", "Helemaal mee eens"))
+        ):
+            context, p = phone(browser)
+            phones.append((context, p))
+            p.goto(join if n != 1 else f"{deelnemers}/?code={code.lower()}")
+            expect(p.get_by_role("heading", name="Welkom bij Studiedag De Linde")).to_be_visible()
+            p.get_by_role("button", name=role).click()
+            p.get_by_role("link", name="Beginnen").click()
+            group = p.get_by_role("group", name=first["tekst"], exact=False)
+            group.get_by_role("button", name=choice, exact=True).click()
+            expect(group.get_by_role("button", name=choice, exact=True)).to_have_attribute(
+                "aria-pressed", "true"
+            )
+            expect(count).to_have_text(str(n + 1), timeout=30_000)
+        expect(page.locator(".stip-live-results svg.stip-chart").first).to_be_visible(timeout=30_000)
+        page.screenshot(path=SHOTS.format("10-results-live-projector"))
+
+        # Mark three statements, open voting; two phones set a dot on the first one.
+        page.get_by_role("tab", name="Bespreken en kiezen").click()
+        page.get_by_text(re.compile(r"Andere stellingen \(\d+\)")).click()  # one answered: one suggested
+        boxes = page.locator(".stip-choose input[type=checkbox]:visible")
+        for n in range(3):
+            boxes.nth(n).check()
+        page.get_by_role("button", name="Stemmen openen").click()
+        expect(page.get_by_role("button", name="Stemmen sluiten")).to_be_visible()
+        votes = page.locator(".stip-votes [data-testid=stemmen]").first
+        for n, (_context, p) in enumerate(phones[:2]):
+            p.goto(f"{deelnemers}/s/{code}/stemmen")
+            p.get_by_role("button", name="Stip zetten").first.click()
+            expect(p.get_by_role("button", name=re.compile("Stip gezet")).first).to_be_visible()
+            expect(votes).to_have_text(f"{n + 1} stem" + ("" if n == 0 else "men"), timeout=30_000)
+        phones[0][1].screenshot(path=SHOTS.format("11-phone-vote"))
+        page.locator(".stip-votes").scroll_into_view_if_needed()
+        page.screenshot(path=SHOTS.format("12-votes-projector"))
+    finally:
+        for context, _p in phones:
+            context.close()
+
+    # Closing: the code stops working on the phones.
+    page.get_by_role("button", name="Sessie sluiten").click()
+    page.get_by_role("button", name="Ja, sluiten").click()
+    expect(page.get_by_text("gesloten", exact=False).first).to_be_visible()
+    with store.read() as conn:
+        assert live.get_session(conn, sid)["status"] == "gesloten"
