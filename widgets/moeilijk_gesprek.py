@@ -26,10 +26,10 @@ from widgets.components.screen import Screen
 from widgets.components.stepper import Step, Stepper
 from widgets.components.student_picker import StudentPicker
 from widgets.moeilijk_gesprek_fields import (
-    SHORT,
     choice_options,
     field_widget,
     optional,
+    short,
     to_answer,
     to_form,
 )
@@ -99,7 +99,10 @@ class PrepStep(w.VBox, Step):
     def loaded(self) -> None:
         self.missing = self.view.missing_for(self.key)
         started = any(self.view.answers.get(name) for name in (self.form.fields if self.form else ()))
-        self.state = "done" if not self.missing else ("warning" if started else "todo")
+        if self.form is None and self.key != "na":  # the sheet: done once it has been looked at
+            self.state = "todo"
+        else:
+            self.state = "done" if not self.missing else ("warning" if started else "todo")
 
 
 # ------------------------------------------------------------------------------------- one preparation
@@ -138,7 +141,7 @@ class PreparationView(w.VBox):
                 description=t("moeilijk.status"),
                 options=[(status_label(s), s) for s in ("concept", "klaar")],
                 style=STYLE,
-                layout=SHORT,
+                layout=short(),
             ),
             "gedeeld": w.Checkbox(description=t("moeilijk.gedeeld"), indent=False),
         }
@@ -240,7 +243,8 @@ class PreparationView(w.VBox):
         step.update_state()
         if step.key == "situatie":
             self._show_flags()
-            self.by_key["gespreksplan"].update_state()
+            if self.by_key["gespreksplan"].state != "todo":  # a message is asked only for bad news
+                self.by_key["gespreksplan"].update_state()
         self._apply_visibility()
 
     def na_changed(self) -> None:
@@ -492,8 +496,8 @@ class ExamplePanel(w.VBox):
                 value = labels.get(value, value)
             if str(value).strip():
                 rows.append(
-                    safe_html("<dt>{label}</dt>", label=spec.get("label", field))
-                    + f"<dd>{_lines(value)}</dd>"
+                    safe_html('<div class="stip-mg__label">{label}</div>', label=spec.get("label", field))
+                    + f'<div class="stip-mg__value">{_lines(value)}</div>'
                 )
         content = "".join(rows) or safe_html('<p class="stip-muted">{t}</p>', t=t("moeilijk.example_nothing"))
         self.body.value = (
@@ -504,7 +508,7 @@ class ExamplePanel(w.VBox):
                 titel=example["titel"],
                 note=t("moeilijk.example_note"),
             )
-            + f"<dl>{content}</dl></div>"
+            + f"{content}</div>"
         )
 
     @staticmethod
@@ -626,7 +630,7 @@ class MoeilijkGesprekScreen(Screen):
             options=[(t("moeilijk.choose"), "")]
             + [(label, key) for key, label in mg.texts()["soorten"].items()],
             style=STYLE,
-            layout=SHORT,
+            layout=short(),
         )
         self.begin = w.Button(description=t("moeilijk.begin"), icon="arrow-right", button_style="primary")
         self.begin.on_click(self._on_begin)

@@ -14,9 +14,17 @@ import ipywidgets as w
 from stip import moeilijk_gesprek as mg
 from stip.i18n import t
 
-TEXTAREA = w.Layout(width="100%", max_width="640px")
-LINE = w.Layout(width="100%", max_width="640px")
-SHORT = w.Layout(width="100%", max_width="340px")
+
+def wide() -> w.Layout:
+    """A new layout for a text field (never share one Layout: hiding one field would hide them all)."""
+    return w.Layout(width="100%", max_width="640px")
+
+
+def short() -> w.Layout:
+    """A new layout for a dropdown or a short text."""
+    return w.Layout(width="100%", max_width="340px")
+
+
 FIELD_CLASS = "stip-reflectie__field"  # label above the field, full width (stip.css)
 
 
@@ -56,18 +64,18 @@ def field_widget(field: str, spec: dict[str, Any], texts: dict[str, Any]) -> w.V
     style = {"description_width": "initial"}
     if kind == "choice" or isinstance(kind, tuple):
         widget = w.Dropdown(
-            description=label, options=choice_options(field, texts), style=style, layout=SHORT
+            description=label, options=choice_options(field, texts), style=style, layout=short()
         )
     elif kind == "date":
         widget = w.DatePicker(description=label, style=style)
     elif kind in ("time", "minutes"):
         placeholder = t("moeilijk.time_placeholder") if kind == "time" else t("moeilijk.minutes_placeholder")
-        widget = w.Text(description=label, placeholder=placeholder, style=style, layout=SHORT)
+        widget = w.Text(description=label, placeholder=placeholder, style=style, layout=short())
     elif kind == "line":
-        widget = w.Text(description=label, placeholder=prompt, style=style, layout=LINE)
+        widget = w.Text(description=label, placeholder=prompt, style=style, layout=wide())
         widget.add_class(FIELD_CLASS)
     else:
-        widget = w.Textarea(description=label, placeholder=prompt, style=style, layout=TEXTAREA)
+        widget = w.Textarea(description=label, placeholder=prompt, style=style, layout=wide())
         widget.add_class(FIELD_CLASS)
     return widget
 

@@ -18,7 +18,7 @@ from stip.i18n import t
 from widgets.components.autosave import AutoSaveForm
 from widgets.components.handled import handled
 from widgets.components.safe import safe_html
-from widgets.moeilijk_gesprek_fields import FIELD_CLASS, LINE, SHORT, TEXTAREA
+from widgets.moeilijk_gesprek_fields import FIELD_CLASS, short, wide
 
 if TYPE_CHECKING:
     from widgets.moeilijk_gesprek import PreparationView
@@ -52,12 +52,15 @@ class AgreementRow(w.VBox):
                 description=t("moeilijk.afspraak_wat", number=number),
                 placeholder=t("moeilijk.afspraak_wat_placeholder"),
                 style=STYLE,
-                layout=LINE,
+                layout=wide(),
             ),
             "eigenaar": w.Dropdown(
-                description=t("moeilijk.afspraak_eigenaar"), options=owner_options, style=STYLE, layout=SHORT
+                description=t("moeilijk.afspraak_eigenaar"),
+                options=owner_options,
+                style=STYLE,
+                layout=short(),
             ),
-            "wie": w.Text(description=t("moeilijk.afspraak_wie"), style=STYLE, layout=SHORT),
+            "wie": w.Text(description=t("moeilijk.afspraak_wie"), style=STYLE, layout=short()),
             "wanneer": w.DatePicker(description=t("moeilijk.afspraak_wanneer"), style=STYLE),
         }
         fields["wat"].add_class(FIELD_CLASS)
@@ -133,7 +136,7 @@ class NaPanel(w.VBox):
             description=t("moeilijk.present_anderen"),
             placeholder=t("moeilijk.present_anderen_placeholder"),
             style=STYLE,
-            layout=LINE,
+            layout=wide(),
         )
         talk_fields["present_anderen"].add_class(FIELD_CLASS)
         self.talk = AutoSaveForm(talk_fields, self._save_talk, view.savebar)
@@ -165,7 +168,7 @@ class NaPanel(w.VBox):
                 description=view.labels["vervolg"]["label"],
                 placeholder=" ".join(str(view.labels["vervolg"].get("prompt", "")).split()),
                 style=STYLE,
-                layout=TEXTAREA,
+                layout=wide(),
             ),
             "vervolg_datum": w.DatePicker(description=t("moeilijk.vervolg_datum"), style=STYLE),
         }
@@ -184,7 +187,7 @@ class NaPanel(w.VBox):
         reflect_fields = {}
         for step in reflectie.steps():
             for name, label in step["fields"].items():
-                widget = w.Textarea(description=f"{step['title']}: {label}", style=STYLE, layout=TEXTAREA)
+                widget = w.Textarea(description=f"{step['title']}: {label}", style=STYLE, layout=wide())
                 widget.add_class(FIELD_CLASS)
                 reflect_fields[name] = widget
         self.reflect = AutoSaveForm(reflect_fields, self._save_reflection, view.savebar)
