@@ -155,6 +155,21 @@ def test_three_phones_join_answer_reload_and_hand_in(browser, deelnemen_server, 
         check_phone_layout(a, "bedankt")
         a.goto(f"{base}/s/{code}/t/1")
         expect(a.get_by_role("heading", name="Bedankt!")).to_be_visible()
+
+        # The facilitator opens dot voting on three marked statements: the thanks page leads there.
+        with store.write() as conn:
+            actor = schools.acting_staff_member(conn)
+            live.set_marked(conn, actor, session["id"], [item["id"] for item in items[:3]])
+            live.set_phase(conn, actor, session["id"], "stemmen")
+        a.reload()
+        a.get_by_role("link", name="Naar het stemmen").click()
+        expect(a.get_by_text("0 van 3 stippen gezet")).to_be_visible()
+        a.get_by_role("button", name="Stip zetten").first.click()
+        expect(a.get_by_text("1 van 3 stippen gezet")).to_be_visible()
+        expect(a.get_by_role("button", name="Stip gezet — tik om weg te halen")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        check_phone_layout(a, "stemmen")
     finally:
         for context in contexts:
             context.close()
@@ -163,3 +178,4 @@ def test_three_phones_join_answer_reload_and_hand_in(browser, deelnemen_server, 
         assert conn.execute(select(func.count()).select_from(T.participant)).scalar() == 3
         assert conn.execute(select(func.count()).select_from(T.answer)).scalar() == 4
         assert live.results(conn, session["id"])["ingeleverd"] == 1
+        assert live.votes(conn, session["id"]) == {items[0]["id"]: 1}
