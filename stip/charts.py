@@ -198,22 +198,31 @@ def distribution(
     series: list[Series],
     *,
     width: int = 760,
-    label_chars: int = 46,
+    label_chars: int | None = None,
     max_label_lines: int = 3,
     empty_text: str = "",
+    stacked: bool = False,
 ) -> str:
     """A horizontal 100% stacked bar per row (label, {series key: count}): how the answers to each
     statement are spread over the options, in the order of `series`. The label (wrapped, the full text
-    in the bar's tooltip) sits left of its bar; every segment has a tooltip with its count and share, and
-    wide segments show the count. A row without answers shows `empty_text`. All text is escaped; one
-    `<svg>` element with role="img", a title and a description."""
+    in the bar's tooltip) sits left of its bar — or above it with `stacked` (for a narrow screen, e.g.
+    `width=400`); every segment has a tooltip with its count and share, and wide segments show the count.
+    A row without answers shows `empty_text`. All text is escaped; one `<svg>` element with role="img",
+    a title and a description."""
     uid = f"stip-chart-{next(_ids)}"
     left_pad, right_pad, top, legend_h, line_h, gap = 8, 8, 8, 30, 15, 10
-    label_w = int(label_chars * 6.7) + 14  # about 6.5 px per character at 12 px (wide letters too)
-    bar_x = left_pad + label_w
+    if stacked:  # the label on its own lines, the bar under it across the whole width
+        label_chars = label_chars or int((width - left_pad - right_pad) / 6.7)
+        bar_x = left_pad
+    else:
+        label_chars = label_chars or 46
+        bar_x = left_pad + int(label_chars * 6.7) + 14  # about 6.5 px per character at 12 px
     bar_w = width - bar_x - right_pad
     wrapped = [_wrap(label, label_chars, max_label_lines) for label, _ in rows]
-    heights = [max(len(lines) * line_h + 6, 26) for lines in wrapped]
+    if stacked:
+        heights = [len(lines) * line_h + 6 + 24 for lines in wrapped]
+    else:
+        heights = [max(len(lines) * line_h + 6, 26) for lines in wrapped]
     legend, lx, ly = [], float(left_pad), 0  # legend places, wrapping onto more lines on a narrow chart
     for s in series:
         step = 24 + 6.1 * len(s.label) + 12
@@ -259,14 +268,14 @@ def distribution(
     for (label, values), lines, row_h in zip(rows, wrapped, heights, strict=True):
         total = sum(max(values.get(s.key, 0), 0) for s in series)
         parts.append(f"<g><title>{_a(label)}: {total}</title>")
-        text_y = y + (row_h - len(lines) * line_h) / 2 + 11
+        text_y = y + 11 if stacked else y + (row_h - len(lines) * line_h) / 2 + 11
         parts.append(f'<text x="{left_pad}" y="{text_y:.1f}" font-size="12" fill="#111111">')
         for index, line in enumerate(lines):
             dy = 0 if index == 0 else line_h
             parts.append(f'<tspan x="{left_pad}" dy="{dy}">{_a(line)}</tspan>')
         parts.append("</text>")
-        bar_h = min(row_h - 4, 26)
-        bar_y = y + (row_h - bar_h) / 2
+        bar_h = 22 if stacked else min(row_h - 4, 26)
+        bar_y = y + row_h - bar_h - 2 if stacked else y + (row_h - bar_h) / 2
         if total == 0:
             parts.append(
                 f'<rect x="{bar_x}" y="{bar_y:.1f}" width="{bar_w}" height="{bar_h:.1f}" fill="#ffffff" '

@@ -18,9 +18,11 @@ def scale_labels() -> dict[str, str]:
     return {value: live.scale_label(value) for value in live.SCALE}
 
 
-def items_chart(title: str, items: list[dict[str, Any]], *, description: str | None = None) -> str:
+def items_chart(
+    title: str, items: list[dict[str, Any]], *, description: str | None = None, narrow: bool = False
+) -> str:
     """One distribution chart: a bar per scale item (its `antwoorden` over the four points and "weet
-    ik niet")."""
+    ik niet"); `narrow`: 400 wide with each statement above its bar, for a phone."""
     rows = [(item["tekst"], item["antwoorden"]) for item in items if item["kind"] == "schaal"]
     return charts.distribution(
         title,
@@ -28,10 +30,11 @@ def items_chart(title: str, items: list[dict[str, Any]], *, description: str | N
         rows,
         charts.scale_series(scale_labels()),
         empty_text=t("scan_charts.no_answers"),
+        **({"width": 400, "stacked": True} if narrow else {}),
     )
 
 
-def theme_charts(results: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+def theme_charts(results: dict[str, Any], *, narrow: bool = False) -> list[tuple[dict[str, Any], str]]:
     """Per theme that has scale items: (the theme of `results["themes"]`, its chart)."""
     by_theme: dict[str, list[dict[str, Any]]] = {}
     for item in results["items"]:
@@ -42,7 +45,7 @@ def theme_charts(results: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
         items = by_theme.get(theme["theme"])
         if items:
             title = t("scan_charts.theme_title", theme=theme["theme"] or t("scan_charts.no_theme"))
-            out.append((theme, items_chart(title, items)))
+            out.append((theme, items_chart(title, items, narrow=narrow)))
     return out
 
 
@@ -51,21 +54,23 @@ def _picked(results: dict[str, Any], ids: list[int]) -> list[dict[str, Any]]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def spread_chart(results: dict[str, Any]) -> str:
+def spread_chart(results: dict[str, Any], *, narrow: bool = False) -> str:
     """The items where the team disagrees most (greatest spread first)."""
     items = _picked(results, results["verdeeld"])
     return items_chart(
         t("scan_charts.spread_title"),
         items,
         description=t("scan_charts.spread_description", count=len(items)),
+        narrow=narrow,
     )
 
 
-def lowest_chart(results: dict[str, Any]) -> str:
+def lowest_chart(results: dict[str, Any], *, narrow: bool = False) -> str:
     """The items with the lowest mean (lowest first)."""
     items = _picked(results, results["laagst"])
     return items_chart(
         t("scan_charts.lowest_title"),
         items,
         description=t("scan_charts.lowest_description", count=len(items)),
+        narrow=narrow,
     )

@@ -51,9 +51,9 @@ def hidden_html(results: dict[str, Any]) -> str:
     return safe_html('<p class="stip-notice stip-live-hidden">{text}</p>', text=t(key, min=live.MIN_GROUP))
 
 
-def wide(svg: str) -> str:
-    """A chart in a box that scrolls sideways on a phone instead of shrinking its text."""
-    return f'<div class="stip-chart-wide">{svg}</div>'
+def both(wide: str, narrow: str) -> str:
+    """The chart twice: labels beside the bars on a wide screen, above them on a phone (CSS shows one)."""
+    return f'<div class="stip-chart-wide">{wide}</div><div class="stip-chart-narrow">{narrow}</div>'
 
 
 def _texts_html(texts: list[str]) -> str:
@@ -71,14 +71,17 @@ def results_html(results: dict[str, Any]) -> str:
         if ids:
             parts.append(
                 safe_html('<section><h3>{h}</h3><p class="stip-muted">{p}</p>', h=t(heading), p=t(hint))
-                + wide(chart(results))
+                + both(chart(results), chart(results, narrow=True))
                 + "</section>"
             )
     opens = {}
     for item in results["items"]:
         if item["kind"] == "open":
             opens.setdefault(item["theme"], []).append(item)
-    charts_by_theme = dict((theme["theme"], svg) for theme, svg in scan_charts.theme_charts(results))
+    narrow = {theme["theme"]: svg for theme, svg in scan_charts.theme_charts(results, narrow=True)}
+    charts_by_theme = {
+        theme["theme"]: both(svg, narrow[theme["theme"]]) for theme, svg in scan_charts.theme_charts(results)
+    }
     for theme in results["themes"]:
         name = theme["theme"]
         svg = charts_by_theme.get(name)
@@ -96,7 +99,7 @@ def results_html(results: dict[str, Any]) -> str:
                 )
             )
         if svg:
-            parts.append(wide(svg))
+            parts.append(svg)
         if remarks:
             parts.append(safe_html("<h4>{h}</h4>", h=t("teamscan_ui.remarks")) + _texts_html(remarks))
         for item in open_items:

@@ -54,3 +54,11 @@ def test_long_labels_wrap_and_end_with_an_ellipsis():
     lines = charts._wrap("woord " * 60, 20, 3)
     assert len(lines) == 3 and lines[-1].endswith("…")
     assert charts._wrap("kort", 20, 3) == ["kort"]
+
+
+def test_stacked_puts_the_label_above_a_bar_across_the_width():
+    svg = chart([("Een stelling", {"1": 1, "4": 3})], width=400, stacked=True)
+    ET.fromstring(svg)
+    xs = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="22', svg)]
+    assert min(xs) == 8  # the bar starts at the left edge, under its label
+    assert 'viewBox="0 0 400 ' in svg
