@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from stip import afspraken, content, klassen, timefmt
 from stip.errors import UserError
+from stip.i18n import t
 from stip.schools import Actor
 from stip.store import VersionConflict, update_versioned
 from stip.store import tables as T
@@ -118,6 +119,15 @@ class MoeilijkGesprekError(UserError):
 def texts() -> dict[str, Any]:
     """Steps, field labels and prompts, soorten and the sources (content/nl/moeilijk_gesprek.yaml)."""
     return content.load("moeilijk_gesprek")
+
+
+def field_label(field: str) -> str:
+    """The label of an answer field as the mentor saw it ("Feiten"), for the inzage; else the name."""
+    for step in texts()["steps"]:
+        spec = (step.get("fields") or {}).get(field)
+        if spec:
+            return spec.get("label", field)
+    return {"vervolg_afspraak": t("moeilijk.field_vervolg_afspraak")}.get(field, field)
 
 
 # ---------------------------------------------------------------------------------------------- filters

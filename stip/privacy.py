@@ -330,6 +330,17 @@ FIELD_KEYS.update(
     }
 )
 TABLE_KEYS["plan_moments"] = "communicatieplan.table_plan_moments"
+# Moeilijk gesprek (issue 16): the preparation, and its answers one row per field (the field in words).
+FIELD_KEYS.update(
+    {
+        "soort": "moeilijk.field_soort",
+        "gedeeld": "moeilijk.field_gedeeld",
+        "veld": "moeilijk.field_veld",
+        "waarde": "moeilijk.field_waarde",
+    }
+)
+TABLE_KEYS["voorbereidingen"] = "moeilijk.table_voorbereidingen"
+TABLE_KEYS["voorbereiding_antwoorden"] = "moeilijk.table_voorbereiding_antwoorden"
 PLAN_MOMENT_HIDDEN = {"kind", "value", "position"}  # plan_moment: shown as one readable "moment"
 AGENDA_SOURCE_KEYS = {
     "moment": "agenda.source_moment",
@@ -399,6 +410,10 @@ def _readable(values: dict[str, Any], data: dict) -> dict[str, Any]:
             value = _present(value, guardians)
         elif field == "source" and value in AGENDA_SOURCE_KEYS:  # an agenda item: what was due
             value = t(AGENDA_SOURCE_KEYS[value])
+        elif field == "veld" and "voorbereiding_id" in values:  # a preparation's answer: its label
+            from stip.moeilijk_gesprek import field_label
+
+            value = field_label(value)
         shown[field] = value
     return shown
 
@@ -409,6 +424,8 @@ def _present(present: dict[str, Any], guardians: dict[Any, Any]) -> list[str]:
     people += [str(guardians.get(g, "")) for g in present.get("guardians", []) if guardians.get(g)]
     if present.get("tolk"):
         people.append(t("privacy.present_tolk"))
+    if present.get("anderen"):  # a moeilijk gesprek: who else was there, as the mentor wrote it
+        people.append(str(present["anderen"]))
     return people
 
 

@@ -272,6 +272,8 @@ def test_inzage_holds_the_answers_and_deletion_removes_them(actor, prep):
     with store.read() as conn:
         data = json.dumps(privacy.inzage(conn, actor, prep["student_id"]), default=str)
     assert "Sinds 3 november zes keer te laat." in data and "Eerder stilte laten vallen." in data
+    page = privacy.inzage_html(json.loads(data))
+    assert "Voorbereiding van een moeilijk gesprek" in page and "<td>Feiten</td>" in page.replace(" ", "")
     with store.write() as conn:
         privacy.delete_student(conn, actor, prep["student_id"])
     with store.read() as conn:
