@@ -84,6 +84,9 @@ __all__ = [
     "report_pdf",
     "answers_csv",
     "compare",
+    "set_previous",
+    "earlier_sessions",
+    "participants_count",
     "option_label",
     "kind_label",
 ]
@@ -996,3 +999,22 @@ def earlier_sessions(conn: Connection, actor: Actor, exclude: int | None = None)
 def participants_count(conn: Connection, session_id: int) -> int:
     """How many phones joined (anyone, answered or not): one statement."""
     return conn.execute(select(func.count()).where(P.c.session_id == session_id)).scalar() or 0
+
+
+def set_previous(conn: Connection, actor: Actor, session_id: int, previous_id: int | None) -> None:
+    """Link (or unlink, None) the earlier kenniskring this terugkomsessie returns to."""
+    _own(conn, actor, session_id)
+    if previous_id is not None:
+        earlier = live.get_session(conn, previous_id)
+        if (
+            earlier is None
+            or previous_id == session_id
+            or earlier["school_id"] != actor.school_id
+            or earlier["kind"] != KIND
+        ):
+            raise KenniskringError("kenniskring.previous_not_found", field="previous_id")
+    conn.execute(
+        update(S)
+        .where(S.c.id == session_id)
+        .values(previous_id=previous_id, live_version=S.c.live_version + 1)
+    )
