@@ -311,10 +311,13 @@ class OuderplanScreen(Screen):
         self.flush()
         with store.write() as conn:
             before = len(ouderplan.priorities(conn, self.actor, self.year.value))
-            ouderplan.priorities_from_session(
+            taken = ouderplan.priorities_from_session(
                 conn, self.actor, self.session.value, school_year_id=self.year.value
             )
             added = len(ouderplan.priorities(conn, self.actor, self.year.value)) - before
+        if not taken:  # nothing was marked on that study day
+            self.savebar.info(t("ouderplan.nothing_marked"))
+            return
         self.refresh(message=t("ouderplan.taken", count=added))
 
     @handled

@@ -115,3 +115,67 @@ def test_an_empty_database_shows_an_empty_plan(actor):
     assert screen.cards == [] and panel is not None
     rounds = screen.tabs.panel(1)
     assert "teamscan" in rounds.children[0].value.lower()
+
+
+def refresh_statements(screen) -> int:
+    with store.counting_statements() as statements:
+        screen.refresh()
+    return len(statements)
+
+
+def test_refreshing_the_plan_does_not_grow_with_the_team_or_the_plan(demo_school, actor):
+    from sqlalchemy import insert, select
+
+    from stip.store import tables as T
+
+    screen = OuderplanScreen(query={})
+    screen.tabs.panel(0)
+    small = refresh_statements(screen)
+    newest = sessions(actor)[0]["id"]
+    with store.write() as conn:  # twenty more colleagues answered, and the plan doubled
+        item = conn.execute(
+            select(T.session_item.c.id).where(
+                T.session_item.c.session_id == newest, T.session_item.c.kind == "schaal"
+            )
+        ).scalar()
+        for n in range(20):
+            pid = conn.execute(
+                insert(T.participant).values(session_id=newest, token=f"extra{n}", role="leraar")
+            ).inserted_primary_key[0]
+            conn.execute(
+                insert(T.answer).values(session_id=newest, participant_id=pid, item_id=item, waarde="3")
+            )
+        for n in range(3):
+            priority = ouderplan.add_priority(conn, actor, f"Extra {n}")
+            for _ in range(3):
+                ouderplan.add_activity(conn, actor, priority["id"])
+    assert refresh_statements(screen) == small
+    assert len(screen.cards) == 6
+
+
+def test_two_pages_never_overwrite_each_other(demo_school, actor):
+    first, second = OuderplanScreen(query={}), OuderplanScreen(query={})
+    for screen in (first, second):
+        screen.tabs.panel(0)
+    a = first.cards[0].activities[0].form
+    b = second.cards[0].activities[0].form
+    a.fields["wanneer"].value = "in september"
+    a.flush()
+    b.fields["wanneer"].value = "in oktober"
+    b.flush()
+    assert second.savebar.status == "conflict"  # "Herladen" is offered; nothing was overwritten
+    with store.read() as conn:
+        assert ouderplan.priorities(conn, actor)[0]["activities"][0]["wanneer"] == "in september"
+    second.savebar._reload.click()
+    assert second.cards[0].activities[0].form.fields["wanneer"].value == "in september"
+
+
+def test_a_study_day_without_marked_statements_says_so(actor):
+    with store.write() as conn:
+        session = live.start_session(conn, actor, "teamscan", "Studiedag")
+    screen = OuderplanScreen(query={"sessie": str(session["id"])})
+    screen.tabs.panel(0)
+    assert screen.session.value == session["id"]
+    screen.take.click()
+    assert screen.savebar.status == "info" and "geen stellingen gekozen" in screen.savebar.message
+    assert screen.cards == []
