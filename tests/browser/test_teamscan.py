@@ -53,12 +53,25 @@ def test_start_answer_live_results_and_dot_voting(page, stip_server, server_db):
     expect(page.get_by_text("Nog geen eerdere sessies.")).to_be_visible()
     page.get_by_role("textbox", name="Naam").fill("Studiedag maart")
     page.screenshot(path=SHOTS.format("1-start"), full_page=True)
+    # Switch one statement off, add one of the team's own (markup stays text).
+    page.get_by_text(re.compile(r"De stellingen van de scan \(\d+\)")).click()
+    first = page.locator(".stip-teamscan-start .stip-item-check input[type=checkbox]").first
+    first.uncheck()
+    first.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS.format("1b-start-items"))
+    page.get_by_role("textbox", name="Stelling").fill(XSS)
+    page.get_by_role("button", name="Stelling toevoegen").click()
+    expect(page.get_by_text(re.compile("Toegevoegd"))).to_be_visible()
     start.click()
 
     # Join: the code large; the participant app is not running in this server, so how to start it.
     expect(page.get_by_role("tab", name="Meedoen")).to_be_visible()
     session = only_session()
     sid = session["id"]
+    with store.read() as conn:
+        every = live.items(conn, sid, enabled_only=False)
+    assert not every[0]["enabled"]
+    assert any(i["key"] == "eigen.1" and i["tekst"] == XSS for i in every)
     expect(page.locator(".stip-join-code")).to_have_text(f"{session['code'][:3]} {session['code'][3:]}")
     expect(page.get_by_text("python -m stip serve --deelnemers")).to_be_visible()
     page.screenshot(path=SHOTS.format("2-join"), full_page=True)
@@ -76,7 +89,8 @@ def test_start_answer_live_results_and_dot_voting(page, stip_server, server_db):
     charts = page.locator(".stip-live-results svg.stip-chart")
     expect(charts.first).to_be_visible(timeout=30_000)
     assert charts.count() >= 8  # every theme, plus disagreement and lowest
-    expect(page.get_by_text(XSS).first).to_be_visible()  # an open answer shows as text, runs nothing
+    # An open answer shows as text and runs nothing.
+    expect(page.locator(".stip-live-texts li", has_text=XSS).first).to_be_visible()
     assert page.evaluate("window.__xss") is None
     page.screenshot(path=SHOTS.format("3-results"))
     page.locator(".stip-live-theme").last.scroll_into_view_if_needed()
