@@ -175,15 +175,11 @@ class _Builder:
 
 
 def _interpreter(b: _Builder) -> list[str]:
-    if b.answers.get("tolk") != "ja":
-        return []
-    taal = b.value("tolk_taal") or _clean(b.context.get("tolk_taal"))
-    return [b.text("tolk", taal=taal)] if taal else [b.text("tolk_zonder_taal")]
+    return [b.text("tolk")] if b.answers.get("tolk") == "ja" else []
 
 
 def _welcome(b: _Builder) -> list[str]:
-    minutes = planned_minutes(b.answers.get("duur"))
-    return [b.text("welkom_duur", duur=str(minutes))] if minutes else [b.text("welkom")]
+    return [b.text("welkom")]  # the length itself stands in the sheet's header
 
 
 def _positives(b: _Builder) -> list[str]:
@@ -263,7 +259,7 @@ def _normal_parts(b: _Builder) -> dict[str, list[str]]:
             *b.field("doel"),
             *b.field("niet_doel"),
         ],
-        "zorg": [b.text("zorg_intro"), *_concern(b)],
+        "zorg": [b.text("zorg_intro"), *b.field("boodschap"), *_concern(b)],
         "ouders": _parents(b, with_emotions=True),
         "leerling": _student(b),
         "doel": _goal(b, with_talk_goal=False),

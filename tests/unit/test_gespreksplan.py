@@ -106,14 +106,15 @@ def test_student_present_part_of_the_time_or_not():
     assert any("nog niet" in r and "eerlijk" in r for r in not_spoken)
 
 
-def test_interpreter_line_with_the_language_and_never_the_service_on_the_flow():
+def test_interpreter_line_and_never_the_service_on_the_flow():
     flow = build_flow(full(tolk="ja", tolk_taal="Tigrinya"), CONTEXT)
     first = part(flow, "opening")["regels"][0]
-    assert "tolk (Tigrinya)" in first and "korte zinnen" in first and "pauzes" in first
+    assert first.startswith("Er is een tolk:") and "korte zinnen" in first and "pauzes" in first
     assert "vertaalt alles" in first
+    assert "Tigrinya" not in text(flow)  # the language stands once, in the sheet's header
     assert "Tolkentelefoon" not in text(flow) and "landelijke" not in text(flow)
-    no_language = build_flow(full(tolk="ja", tolk_taal=""), {**CONTEXT, "tolk_taal": ""})
-    assert part(no_language, "opening")["regels"][0].startswith("Er is een tolk:")
+    bad_news = build_flow({**worked_examples()[1]["answers"], "tolk": "ja"}, CONTEXT)
+    assert part(bad_news, "welkom")["regels"][0].startswith("Er is een tolk:")
     assert "tolk" not in text(build_flow(full(tolk="nee", tolk_taal="Arabisch"), CONTEXT)).lower()
     assert "Tolkentelefoon" in gespreksplan.interpreter_note()
 
