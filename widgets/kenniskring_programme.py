@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from stip import kenniskring as K
-from stip import store
+from stip import live, store
 from stip.i18n import t
 from widgets.components.handled import handled
 from widgets.components.safe import safe_html
@@ -182,8 +182,6 @@ class ProgrammePanel(w.VBox):
     def refresh(self, message: str | None = None) -> None:
         with store.read() as conn:
             state = K.current(conn, self.session_id)
-            from stip import live
-
             items = live.items(conn, self.session_id)
         self.programme = K.activities(state["session"])
         self.items = {}
@@ -191,29 +189,32 @@ class ProgrammePanel(w.VBox):
             self.items.setdefault(item["theme"], []).append(item)
         self.count = len(self.programme)
         opened = self.sections.selected_index
-        self.sections.unobserve(self._on_open_section, names="selected_index")
-        self.sections.children = tuple(w.VBox() for _ in self.programme)
+        if len(self.sections.children) != self.count:  # new Accordion children only when the count changes
+            self.sections.children = tuple(w.VBox() for _ in self.programme)
         for index, activity in enumerate(self.programme):
+            self.sections.children[index].children = ()  # built again when shown
             self.sections.set_title(index, f"{index + 1}. {activity['titel']}")
-        self.sections.selected_index = opened if opened is not None and opened < self.count else None
-        self.sections.observe(self._on_open_section, names="selected_index")
-        if self.sections.selected_index is not None:
-            self._build(self.sections.selected_index)
+        if opened is not None and opened < self.count:
+            if self.sections.selected_index != opened:
+                self.sections.selected_index = opened
+            self._build(opened)
         if message:
             self.savebar.info(message)
 
     def _build(self, index: int) -> None:
-        activity = self.programme[index]
-        editor = ActivityEditor(self, index, activity, self.items.get(activity["key"], []))
-        children = list(self.sections.children)
-        children[index] = editor
-        self.sections.children = tuple(children)
+        """Fill section `index` with its editor (the Accordion's children stay the same boxes)."""
+        box = self.sections.children[index]
+        if not box.children:
+            activity = self.programme[index]
+            box.children = (ActivityEditor(self, index, activity, self.items.get(activity["key"], [])),)
+
+    def editor(self, index: int) -> ActivityEditor:
+        self._build(index)
+        return self.sections.children[index].children[0]
 
     @handled
     def _on_open_section(self, change) -> None:
-        if change["new"] is not None and not isinstance(
-            self.sections.children[change["new"]], ActivityEditor
-        ):
+        if change["new"] is not None and change["new"] < self.count:
             self._build(change["new"])
 
     @handled

@@ -115,15 +115,20 @@ def join_line_html(session: dict[str, Any], joined: int) -> str:
     """One line for the back of the room all session long: where to go, the code, who joined."""
     url = join_url(session)
     base = url.split("/s/")[0] if url else ""
-    return safe_html(
-        '<p class="stip-kk-joinline">{go} <strong>{base}</strong> · {code_label} '
-        '<strong class="stip-kk-code">{code}</strong> · <span role="status">{joined}</span></p>',
-        go=t("kenniskring_ui.join_go") if base else "",
-        base=base,
-        code_label=t("kenniskring_ui.code"),
-        code=spaced_code(session["code"]),
-        joined=t("kenniskring_ui.joined", count=joined),
+    parts = []
+    if base:
+        parts.append(safe_html("{go} <strong>{base}</strong>", go=t("kenniskring_ui.join_go"), base=base))
+    parts.append(
+        safe_html(
+            '{label} <strong class="stip-kk-code">{code}</strong>',
+            label=t("kenniskring_ui.code"),
+            code=spaced_code(session["code"]),
+        )
     )
+    parts.append(
+        safe_html('<span role="status">{joined}</span>', joined=t("kenniskring_ui.joined", count=joined))
+    )
+    return '<p class="stip-kk-joinline">' + " · ".join(parts) + "</p>"
 
 
 class RunPanel(w.VBox):

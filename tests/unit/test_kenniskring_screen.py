@@ -96,7 +96,7 @@ def test_programme_edit_shows_on_the_projector(screen):
     view = start(screen)
     panel = view.tabs.panel(1)
     panel.sections.selected_index = 0
-    editor = panel.sections.children[0]
+    editor = panel.editor(0)
     editor.titel.value = "Onze stellingen"
     editor.item_fields[0][1].value = "Een nieuwe eerste stelling."
     button(editor, t("kenniskring_ui.save_activity")).click()
@@ -106,11 +106,11 @@ def test_programme_edit_shows_on_the_projector(screen):
     panel.new_title.value = "Extra voornemen"
     button(panel, t("kenniskring_ui.add_activity")).click()
     assert panel.count == 7 and panel.sections.get_title(6) == "7. Extra voornemen"
-    editor = panel.sections.children[6]
+    editor = panel.editor(6)
     editor.new_item.value = "Wat doe je morgen?"
     button(editor, t("kenniskring_ui.add_item")).click()
     assert panel.items["eigen_extra_voornemen"][0]["tekst"] == "Wat doe je morgen?"
-    editor = panel.sections.children[6]
+    editor = panel.editor(6)
     button(editor, t("kenniskring_ui.remove_activity")).click()
     assert panel.count == 6
 

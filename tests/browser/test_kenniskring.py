@@ -1,0 +1,149 @@
+"""The kenniskring in a real browser: the trainer prepares and starts a session in Voilà, three phones
+answer a statement (through stip.kenniskring in this process, on the server's database — the writes the
+participant app makes), the projector shows 3 and the split, next/previous and closing answering work,
+the programme is edited, and the report PDF holds the split and the intentions. Screenshots at desktop,
+projector and phone width go to /tmp/stip-kenniskring-*.png."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from stip import kenniskring as K
+from stip import store
+
+pytestmark = pytest.mark.browser
+XSS = '<img src=x onerror="window.__xss=1">'
+SHOTS = "/tmp/stip-kenniskring-{}.png"
+
+
+def only_session() -> dict:
+    from stip.store import tables as T
+
+    with store.read() as conn:
+        (sid,) = conn.execute(select(T.live_session.c.id)).scalars().all()
+        return K.current(conn, sid)["session"]
+
+
+def phones_answer(sid: int, answers) -> None:
+    """answers: [(token, item index, waarde, tekst)] on the activity shown now."""
+    with store.read() as conn:
+        items = K.current(conn, sid)["items"]
+    for token, index, waarde, tekst in answers:
+        with store.write() as conn:
+            K.save_answer(conn, sid, token, items[index]["id"], waarde, tekst)
+
+
+def test_prepare_run_and_report(page, stip_server, server_db):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{stip_server}/voila/render/Kenniskring.ipynb")
+    start = page.get_by_role("button", name="Kenniskring starten")
+    expect(start).to_be_visible()
+    page.get_by_role("textbox", name="Titel").fill("Kenniskring Zuid")
+    page.get_by_role("textbox", name="Plaats").fill("Utrecht")
+    page.get_by_role("textbox", name="Scholen").fill("Het Lyceum\nCollege Oost")
+    page.screenshot(path=SHOTS.format("1-prepare"), full_page=True)
+    start.click()
+
+    expect(page.get_by_role("tab", name="Presenteren")).to_be_visible()
+    session = only_session()
+    sid = session["id"]
+    expect(page.locator(".stip-join-code")).to_have_text(f"{session['code'][:3]} {session['code'][3:]}")
+    expect(page.locator(".stip-kk-activity h2")).to_have_text("Stellingen om mee te beginnen")
+    expect(page.get_by_role("button", name="Vorige")).to_be_disabled()
+    page.screenshot(path=SHOTS.format("2-run"), full_page=True)
+
+    # Three phones answer the first statement; the projector shows 3 and the split.
+    phones_answer(
+        sid,
+        [
+            ("browser-tel-1-aaaaaaaaaaaaaaaa", 0, "eens", XSS),
+            ("browser-tel-2-aaaaaaaaaaaaaaaa", 0, "oneens", "Niet altijd"),
+        ],
+    )
+    expect(page.locator(".stip-kk-view .stip-live-number")).to_have_text("2")
+    expect(page.locator(".stip-kk-view svg")).to_have_count(0)
+    phones_answer(sid, [("browser-tel-3-aaaaaaaaaaaaaaaa", 0, "eens", "")])
+    expect(page.locator(".stip-kk-view .stip-live-number")).to_have_text("3")
+    expect(page.locator(".stip-kk-view svg")).to_have_count(1)
+    expect(page.get_by_text("Niet altijd")).to_be_visible()
+    expect(page.get_by_text(XSS)).to_be_visible()  # shown as text, never run
+    assert page.evaluate("window.__xss") is None
+    page.get_by_role("button", name="Code en QR").click()  # the code line stays, the big block goes
+    page.get_by_role("button", name="Projector").click()
+    expect(page.locator(".stip-projector")).to_be_visible()
+    expect(page.locator(".stip-join-code")).to_have_count(0)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.screenshot(path=SHOTS.format("3-projector-stellingen"), full_page=True)
+
+    # Close answering, then on to the tips: the phones follow (live_version and current_position change).
+    page.get_by_role("button", name="Antwoorden sluiten").click()
+    expect(page.get_by_role("button", name="Antwoorden openen")).to_be_visible()
+    with store.read() as conn:
+        assert K.current(conn, sid)["answering_open"] is False
+    page.get_by_role("button", name="Volgende").click()
+    expect(page.locator(".stip-kk-activity h2")).to_have_text("Tips-kaartjes")
+    with store.read() as conn:
+        view = K.phone_view(conn, sid, "browser-tel-4-laatkomer-aaaaaaa")
+    assert view["activity"]["kind"] == "tip" and view["answering_open"]
+    phones_answer(
+        sid,
+        [
+            (f"browser-tel-{n}-aaaaaaaaaaaaaaaa", i, K.OPTIONS["tip"][(n + i) % 3], "")
+            for n in (1, 2, 3)
+            for i in range(12)
+        ],
+    )
+    expect(page.locator(".stip-kk-view .stip-live-number")).to_have_text("3")
+    expect(page.get_by_text("Dit willen de meesten proberen")).to_be_visible()
+    page.screenshot(path=SHOTS.format("4-projector-tips"), full_page=True)
+
+    # The last activity: intentions.
+    for _ in range(4):
+        page.get_by_role("button", name="Volgende").click()
+        page.wait_for_timeout(300)
+    expect(page.locator(".stip-kk-activity h2")).to_have_text("Mijn voornemen")
+    expect(page.get_by_role("button", name="Volgende")).to_be_disabled()
+    phones_answer(
+        sid,
+        [
+            (f"browser-tel-{n}-aaaaaaaaaaaaaaaa", 0, "", f"Elke vrijdag een goed-nieuwsbericht {n}")
+            for n in (1, 2, 3)
+        ],
+    )
+    expect(page.get_by_text("Elke vrijdag een goed-nieuwsbericht 2")).to_be_visible()
+    page.get_by_role("button", name="Projector").click()
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Programme: edit a title while running.
+    page.get_by_role("tab", name="Programma").click()
+    page.get_by_text("6. Mijn voornemen").click()
+    editor = page.locator(".stip-kk-activity-editor")
+    title = editor.get_by_role("textbox", name="Titel")
+    title.fill("Mijn voornemen voor de komende weken")
+    editor.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Opgeslagen.")).to_be_visible()
+    page.screenshot(path=SHOTS.format("5-programme"), full_page=True)
+    page.get_by_role("tab", name="Presenteren").click()
+    expect(page.locator(".stip-kk-activity h2")).to_have_text("Mijn voornemen voor de komende weken")
+
+    # Report: the PDF in one click holds the split and the intentions.
+    page.get_by_role("tab", name="Verslag").click()
+    expect(page.locator(".stip-kk-report-body")).to_contain_text("Stellingen om mee te beginnen")
+    page.screenshot(path=SHOTS.format("6-report"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Verslag als PDF").click()
+    from pypdf import PdfReader
+
+    path = download.value.path()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(open(path, "rb").read())).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "Kenniskring Zuid" in text and "oneens" in text
+    assert "Elke vrijdag een goed-nieuwsbericht 1" in text
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("tab", name="Presenteren").click()
+    page.screenshot(path=SHOTS.format("7-phone-width"), full_page=True)
