@@ -46,7 +46,7 @@ ASKED_BY_KEYS = {
 }
 
 CSS = """
-@page { size: A4; margin: 10mm 12mm 11mm; @bottom-left { content: element(foot); vertical-align: top; } }
+@page { size: A4; margin: 10mm 12mm 10mm; }
 body { font-family: "Liberation Sans", Arial, "DejaVu Sans Condensed", "DejaVu Sans", sans-serif;
   font-size: 8.4pt; line-height: 1.26; color: #1d2733; margin: 0; }
 header { border-bottom: 1.5pt solid #1f4e79; padding-bottom: 2mm; margin-bottom: 3mm; }
@@ -74,13 +74,12 @@ li { margin: 0 0 0.5mm; }
 .notes h2 { margin-top: 1.2mm; }
 table { width: 100%; border-collapse: collapse; margin-bottom: 2mm; }
 th { text-align: left; font-size: 8pt; color: #5b6470; font-weight: normal; padding: 0 1mm 0.5mm 0; }
-td { border-bottom: 0.6pt solid #9aa5b1; height: 6.2mm; }
+td { border-bottom: 0.6pt solid #9aa5b1; height: 5.8mm; }
 td.who { width: 26%; } td.when { width: 24%; }
-.rule { border-bottom: 0.6pt solid #9aa5b1; height: 6.2mm; }
+.rule { border-bottom: 0.6pt solid #9aa5b1; height: 5.8mm; }
 .next { margin-top: 1.5mm; }
 .next .rule { display: inline-block; width: 62%; height: 4mm; vertical-align: bottom; }
 .foot { color: #6b7480; font-size: 6.6pt; margin-top: 1.6mm; }
-@media print { .foot { position: running(foot); margin: 0; } }
 body.compact { font-size: 7.8pt; line-height: 1.22; }
 body.compact h1 { font-size: 13pt; } body.compact h2 { font-size: 8.6pt; }
 body.compact section.part { margin-bottom: 1.6mm; }
@@ -90,7 +89,7 @@ body.krap h1 { font-size: 11.5pt; } body.krap h2 { font-size: 7.6pt; }
 body.krap section.part { margin-bottom: 1mm; }
 body.krap td, body.krap .rule { height: 4.4mm; }
 body.krap tr.extra, body.compact tr.extra, body.krap .rule.extra { display: none; }
-@media screen { body { background: #eef1f5; } .page { background: white; max-width: 186mm; margin: 8mm auto;
+@media screen { body { background: #eef1f5; font-size: 9.5pt; } .page { background: white; max-width: 186mm; margin: 8mm auto;
   padding: 10mm 12mm; box-shadow: 0 1px 4px #0003; } }
 @media screen and (max-width: 720px) { .flow { columns: 1; } .page { padding: 5mm; margin: 0; } }
 """
@@ -312,8 +311,7 @@ def sheet_html(answers: dict[str, str], context: dict[str, Any], flow: list[dict
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<style>{CSS}</style></head><body><div class="page">'
         f"{_header(answers, context)}"
-        f'<div class="flow">{"".join(parts)}{_notes()}</div>'
-        f'<p class="foot">{escape(foot)}</p>'
+        f'<div class="flow">{"".join(parts)}{_notes()}<p class="foot">{escape(foot)}</p></div>'
         "</div></body></html>"
     )
 
