@@ -89,8 +89,9 @@ body.krap h1 { font-size: 11.5pt; } body.krap h2 { font-size: 7.6pt; }
 body.krap section.part { margin-bottom: 1mm; }
 body.krap td, body.krap .rule { height: 4.4mm; }
 body.krap tr.extra, body.compact tr.extra, body.krap .rule.extra { display: none; }
-@media screen { body { background: #eef1f5; font-size: 9.5pt; } .page { background: white; max-width: 186mm; margin: 8mm auto;
-  padding: 10mm 12mm; box-shadow: 0 1px 4px #0003; } }
+@media screen { body { background: #eef1f5; font-size: 9.5pt; }
+  .page { background: white; max-width: 186mm; margin: 8mm auto; padding: 10mm 12mm;
+    box-shadow: 0 1px 4px #0003; } }
 @media screen and (max-width: 720px) { .flow { columns: 1; } .page { padding: 5mm; margin: 0; } }
 """
 
