@@ -82,9 +82,10 @@ def source_line(figure: dict[str, Any]) -> str:
     )
 
 
-def item_chart(figure: dict[str, Any]) -> str:
+def item_chart(figure: dict[str, Any], *, narrow: bool = False) -> str:
     """The distribution of the answers to the priority's item in its study day (one SVG), or "" when
-    there is no item or the group was too small to show."""
+    there is no item or the group was too small to show. `narrow`: the form for a phone (the day above
+    its bar)."""
     item = figure.get("item")
     if not item or figure.get("verborgen") or item.get("kind", "schaal") != "schaal":
         return ""
@@ -95,9 +96,10 @@ def item_chart(figure: dict[str, Any]) -> str:
         t("ouderplan.chart_description", gemiddelde=_decimal(item.get("gemiddelde")), n=item.get("n", 0)),
         [(label, item["antwoorden"])],
         charts.scale_series(scale_labels()),
-        width=560,
-        label_chars=12,
+        width=340 if narrow else 560,
+        label_chars=None if narrow else 12,
         max_label_lines=2,
+        stacked=narrow,
     )
 
 

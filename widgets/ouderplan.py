@@ -115,8 +115,10 @@ class PriorityCard(w.VBox):
                 )
             )
             svg = document.item_chart(figure)
-            if svg:
-                children.append(w.HTML(f'<div class="stip-ouderplan__chart">{svg}</div>'))
+            if svg:  # a laptop shows the wide form, a phone the narrow one (stip.css)
+                narrow = document.item_chart(figure, narrow=True)
+                wide = f'<div class="stip-chart-wide">{svg}</div>'
+                children.append(w.HTML(f'{wide}<div class="stip-chart-narrow">{narrow}</div>'))
         self.activities = [
             ActivityCard(screen, index, activity)
             for index, activity in enumerate(priority["activities"], start=1)

@@ -26,11 +26,31 @@ import ipywidgets as w
 
 from stip import charts, live, ouderplan, store, timefmt
 from stip.i18n import t
-from widgets.components.chart import Chart
 from widgets.components.lazy_tabs import LazyAccordion
 from widgets.components.safe import safe_html
 
-CHART_WIDTH = 480  # the chart's own width: on a phone it scrolls a little instead of shrinking
+CHART_WIDTH, NARROW_WIDTH = 560, 340  # a laptop shows the wide form, a phone the narrow one (stip.css)
+
+
+def two_forms(title: str, description: str, rows: list, names: list[str]) -> w.HTML:
+    """The chart over rounds in a wide and a narrow form (the CSS shows one of them)."""
+    forms = [
+        charts.rounds_bars(
+            title,
+            description,
+            rows,
+            names,
+            width=width,
+            label_chars=int((width - 16) / 6.7),
+            empty_text=t("rounds.no_means"),
+        )
+        for width in (CHART_WIDTH, NARROW_WIDTH)
+    ]
+    box = w.HTML(
+        f'<div class="stip-chart-wide">{forms[0]}</div><div class="stip-chart-narrow">{forms[1]}</div>'
+    )
+    return box.add_class("stip-rounds__chart")
+
 
 __all__ = ["RoundsPanel", "change_text"]
 
@@ -101,18 +121,12 @@ class RoundsPanel(w.VBox):
         themes = compared["themes"]
         if themes:
             children.append(
-                Chart(
-                    charts.rounds_bars(
-                        t("rounds.themes_chart"),
-                        t("rounds.themes_chart_description", count=len(rounds)),
-                        [(theme["theme"], theme["gemiddelden"]) for theme in themes],
-                        names,
-                        width=CHART_WIDTH,
-                        label_chars=64,
-                        empty_text=t("rounds.no_means"),
-                    ),
-                    layout=w.Layout(max_width="100%"),
-                ).add_class("stip-rounds__chart")
+                two_forms(
+                    t("rounds.themes_chart"),
+                    t("rounds.themes_chart_description", count=len(rounds)),
+                    [(theme["theme"], theme["gemiddelden"]) for theme in themes],
+                    names,
+                )
             )
             titles = [self._theme_title(theme) for theme in themes]
             builders = [lambda theme=theme: self._theme_panel(theme["theme"], names) for theme in themes]
@@ -130,17 +144,12 @@ class RoundsPanel(w.VBox):
 
     def _theme_panel(self, theme: str, names: list[str]) -> w.Widget:
         items = [item for item in self.compared["items"] if item.get("theme") == theme]
-        chart = Chart(
-            charts.rounds_bars(
-                theme,
-                t("rounds.items_chart_description", count=len(items)),
-                [(item["tekst"], item["gemiddelden"]) for item in items],
-                names,
-                width=CHART_WIDTH,
-                label_chars=64,
-                empty_text=t("rounds.no_means"),
-            )
-        ).add_class("stip-rounds__chart")
+        chart = two_forms(
+            theme,
+            t("rounds.items_chart_description", count=len(items)),
+            [(item["tekst"], item["gemiddelden"]) for item in items],
+            names,
+        )
         rows = "".join(
             safe_html(
                 "<tr><td>{tekst}</td><td>{means}</td><td>{change}</td></tr>",

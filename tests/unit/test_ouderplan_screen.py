@@ -89,7 +89,7 @@ def test_rounds_panel_shows_change_per_theme_and_item_and_evaluations(demo_schoo
     panel = RoundsPanel(newest["id"], actor=actor)
     assert len(panel.compared["rounds"]) == 2
     html = " ".join(getattr(child, "value", "") for child in panel.children)
-    assert html.count("<svg") == 1 and "Ronde 1" in html and "14 deelnemers" in html
+    assert html.count("<svg") == 2 and "Ronde 1" in html and "14 deelnemers" in html  # wide and narrow
     assert "In 9 van de 10 klassen" in html  # last round's evaluation
     assert "nog niet geëvalueerd" in html  # the koffieochtend has no evaluation yet
     theme = panel.accordion.panel(0)
