@@ -26,6 +26,7 @@ from widgets.components.screen import Screen
 from widgets.components.stepper import Step, Stepper
 from widgets.components.student_picker import StudentPicker
 from widgets.moeilijk_gesprek_fields import (
+    AddressBar,
     choice_options,
     field_widget,
     optional,
@@ -38,6 +39,15 @@ from widgets.moeilijk_gesprek_na import NaPanel
 __all__ = ["MoeilijkGesprekScreen", "PreparationView", "show_moeilijk_gesprek"]
 
 STYLE = {"description_width": "initial"}
+FASE_KEYS = {
+    "opening": "moeilijk.fase_opening",
+    "ouders": "moeilijk.fase_ouders",
+    "leerling": "moeilijk.fase_leerling",
+    "reactie": "moeilijk.fase_reactie",
+    "doel": "moeilijk.fase_doel",
+    "afspraken": "moeilijk.fase_afspraken",
+    "afsluiting": "moeilijk.fase_afsluiting",
+}
 ONLY_WHEN = {
     "soort_anders": ("soort", "anders"),
     "tolk_taal": ("tolk", "ja"),
@@ -192,6 +202,8 @@ class PreparationView(w.VBox):
             for widget in form.fields.values():
                 widget.disabled = True
         self.na.add.disabled = True
+        for row in self.na.agreements.children:
+            row.remove.disabled = True
         for checkbox in self.question_boxes:
             checkbox.disabled = True
 
@@ -245,6 +257,8 @@ class PreparationView(w.VBox):
             self._show_flags()
             if self.by_key["gespreksplan"].state != "todo":  # a message is asked only for bad news
                 self.by_key["gespreksplan"].update_state()
+        if step.key == "gespreksplan":
+            self._show_flow()
         self._apply_visibility()
 
     def na_changed(self) -> None:
@@ -308,7 +322,7 @@ class PreparationView(w.VBox):
             ),
             self.questions,
         )
-        plan.children = (plan.children[0], plan.extra, plan.form)
+        plan.children = (plan.children[0], plan.form, plan.extra)  # the message (bad news) first
         self._fill_questions()
         # Step 9: the sheet: print view and PDF, one click each, with a preview.
         self.print_frame = PrintFrame()
@@ -350,7 +364,13 @@ class PreparationView(w.VBox):
         chosen = set(self.current_answers().get("vragen", "").split())
         bank = module.questions(self.current_answers().get("soort", ""))
         self.question_boxes = []
+        children: list[w.Widget] = []
+        fase = None
         for question in bank:
+            if question.get("fase") != fase:  # the questions come in the order of the talk
+                fase = question.get("fase")
+                label = t(FASE_KEYS[fase]) if fase in FASE_KEYS else str(fase or "").capitalize()
+                children.append(w.HTML(safe_html('<div class="stip-mg__label">{label}</div>', label=label)))
             box = w.Checkbox(
                 value=question["id"] in chosen,
                 description=question["tekst"],
@@ -360,7 +380,8 @@ class PreparationView(w.VBox):
             box.question_id = question["id"]
             box.observe(self._on_question, names="value")
             self.question_boxes.append(box)
-        self.questions.children = tuple(self.question_boxes)
+            children.append(box)
+        self.questions.children = tuple(children)
 
     @handled(savebar=lambda view: view.savebar)
     def _on_question(self, change) -> None:
@@ -537,7 +558,8 @@ class MoeilijkGesprekScreen(Screen):
             )
         )
         self.body = w.VBox()
-        self.children = (intro, self.savebar, self.body)
+        self.address = AddressBar(layout=w.Layout(display="none"))
+        self.children = (intro, self.savebar, self.body, self.address)
         wanted = self.query_int("voorbereiding")
         student = self.query_int("student")
         if wanted is not None:
@@ -559,6 +581,8 @@ class MoeilijkGesprekScreen(Screen):
         if self.view is not None:
             self.view.flush()
         self.view = None
+        if hasattr(self, "address"):
+            self.address.voorbereiding = 0
         with store.read() as conn:
             items = mg.preparations(conn, self.actor)
         self.new_button = w.Button(
@@ -663,6 +687,7 @@ class MoeilijkGesprekScreen(Screen):
     def show(self, prep: dict[str, Any]) -> None:
         self.view = PreparationView(self, prep)
         self.body.children = (self.view,)
+        self.address.voorbereiding = prep["id"]  # a reload opens this preparation again
 
     def reload(self) -> None:
         """After a version conflict: read the stored preparation again."""

@@ -9,7 +9,9 @@ from datetime import date
 from types import ModuleType
 from typing import Any
 
+import anywidget
 import ipywidgets as w
+import traitlets as tl
 
 from stip import moeilijk_gesprek as mg
 from stip.i18n import t
@@ -95,3 +97,26 @@ def to_answer(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else str(value).strip()
+
+
+class AddressBar(anywidget.AnyWidget):
+    """Keeps the page's address in step with what is open (`?voorbereiding=N`), so a reload opens the
+    same preparation. Only this parameter changes: the others (a token among them) stay as they are."""
+
+    _esm = """
+    function render({ model }) {
+      const apply = () => {
+        const id = model.get("voorbereiding");
+        const params = new URLSearchParams(window.location.search);
+        params.delete("student");
+        if (id) { params.set("voorbereiding", String(id)); } else { params.delete("voorbereiding"); }
+        const query = params.toString();
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+      };
+      model.on("change:voorbereiding", apply);
+      apply();
+      return () => model.off("change:voorbereiding", apply);
+    }
+    export default { render };
+    """
+    voorbereiding = tl.Int(0).tag(sync=True)

@@ -205,8 +205,15 @@ def test_prepare_hold_and_follow_up_a_difficult_conversation(page, stip_server, 
 
     wait_until(lambda: voornemen() == voornemen_text)
 
-    # Reload: the list shows it as held; the preparation is all there.
-    page.goto(f"{stip_server}/voila/render/Moeilijk_gesprek.ipynb")
+    # Reload: the address names the preparation, so it opens again with everything in it.
+    expect(page).to_have_url(re.compile(r"Moeilijk_gesprek\.ipynb\?voorbereiding=\d+$"))
+    page.reload()
+    at_step(page, 1)
+    expect(page.get_by_label("Feiten", exact=True)).to_have_value(STEPS[0]["Feiten"])
+    expect(page.get_by_text("Verzuim · gehouden")).to_be_visible()
+
+    # The list shows it as held.
+    page.get_by_role("link", name="← Alle voorbereidingen").click()
     row = page.get_by_role("row", name=re.compile("Yousef Alkhatib"))
     expect(row).to_contain_text("gehouden")
     expect(row).to_contain_text(timefmt.format_date(today))

@@ -298,3 +298,16 @@ def test_preparations_list_is_one_statement(actor, yousef, demo_school):
     with store.read() as conn, store.counting_statements() as statements:
         listed = mg.preparations(conn, actor)
     assert len(listed) == 3 and len(statements) == 1
+
+
+def test_the_author_deletes_a_preparation_with_its_conversation_agreements_stay(actor, prep, monkeypatch):
+    colleague = other_staff(monkeypatch, "collega")
+    with store.write() as conn:
+        mg.save_agreement(conn, actor, prep["id"], None, {"wat": "Melden bij de mentor"})
+        assert not mg.delete_voorbereiding(conn, colleague, prep["id"])
+        assert mg.delete_voorbereiding(conn, actor, prep["id"])
+    with store.read() as conn:
+        assert mg.get(conn, actor, prep["id"]) is None
+        assert conn.execute(select(func.count()).select_from(T.voorbereiding_antwoord)).scalar_one() == 0
+        left = conn.execute(select(T.afspraak.c.wat, T.afspraak.c.conversation_id)).all()
+    assert [(r.wat, r.conversation_id) for r in left] == [("Melden bij de mentor", None)]
