@@ -272,6 +272,11 @@ def test_a_full_preparation_prints_on_one_page(name, answers, context):
     assert norm(answers["gedeeld_doel"])[:30] in text
 
 
+def test_what_follows_after_the_talk_is_not_on_the_sheet():
+    example = worked_examples()[0]
+    assert example["answers"]["vervolg"][:30] not in Page(sheet(example["answers"], example["context"])).text
+
+
 def test_the_worked_examples_fit_without_tightening():
     for example in worked_examples():
         html = sheet(example["answers"], example["context"])

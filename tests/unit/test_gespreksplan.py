@@ -191,9 +191,8 @@ def test_the_worked_examples_are_complete_fictional_and_free_of_judgement_words(
     roster = (gespreksplan.config.REPO_ROOT / "voorbeelden" / "leerlingen.csv").read_text(encoding="utf-8")
     for example in examples:
         answers = example["answers"]
-        assert {"feiten", "positief_1", "gedeeld_doel", "school_kan", "school_kan_niet", "duur"} <= set(
-            answers
-        )
+        needed = {"feiten", "positief_1", "gedeeld_doel", "school_kan", "school_kan_niet", "duur", "vervolg"}
+        assert needed <= set(answers)
         assert oordeelwoorden.flag(answers["feiten"]) == []
         surname = example["context"]["student"].split()[-1]
         assert surname not in roster
