@@ -138,13 +138,14 @@ def school_years(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
 
 def evaluations(conn: Connection, actor: Actor, session_ids: list[int]) -> list[dict[str, Any]]:
     """The activities of every priority that came from one of these sessions (earlier rounds of a scan),
-    with their evaluation: [{"session_id", "item_key", "titel", "wat", "wie", "evaluatie_wanneer",
-    "evaluatie"}], in plan order. One statement."""
+    with their evaluation: [{"session_id", "school_year_id", "item_key", "titel", "id", "wat", "wie",
+    "evaluatie_hoe", "evaluatie_wanneer", "evaluatie"}], in plan order. One statement."""
     if not session_ids:
         return []
     rows = conn.execute(
         select(
             P.c.session_id,
+            P.c.school_year_id,
             P.c.item_key,
             P.c.titel,
             A.c.id,

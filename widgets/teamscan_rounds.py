@@ -192,4 +192,13 @@ class RoundsPanel(w.VBox):
                 )
             )
         parts.append("</ul>")
-        return w.HTML(head + "".join(parts))
+        years = sorted({entry["school_year_id"] for entry in self.evaluations})
+        links = "".join(  # where the team leader writes what came of each activity
+            safe_html(
+                '<p><a href="Ouderplan.ipynb?jaar={year}" target="_blank">{text}</a></p>',
+                year=year,
+                text=t("rounds.evaluate_link"),
+            )
+            for year in years
+        )
+        return w.HTML(head + "".join(parts) + links)

@@ -92,6 +92,7 @@ def test_rounds_panel_shows_change_per_theme_and_item_and_evaluations(demo_schoo
     assert html.count("<svg") == 2 and "Ronde 1" in html and "14 deelnemers" in html  # wide and narrow
     assert "In 9 van de 10 klassen" in html  # last round's evaluation
     assert "nog niet geëvalueerd" in html  # the koffieochtend has no evaluation yet
+    assert "Ouderplan.ipynb?jaar=" in html  # where to write it
     theme = panel.accordion.panel(0)
     table = theme.children[1].value
     assert "→" in table and "<svg" in theme.children[0].value
