@@ -147,10 +147,8 @@ def _header(answers: dict[str, str], context: dict[str, Any]) -> str:
     second = []
     soort = _clean(answers.get("soort")) or _clean(context.get("soort"))
     soort_text = _clean(answers.get("soort_anders")) if soort == "anders" else ""
-    if soort in SOORT_KEYS and not soort_text:
+    if soort in SOORT_KEYS and not soort_text:  # "anders" without its text: the word itself
         soort_text = t(SOORT_KEYS[soort])
-    elif soort != "anders" and _clean(answers.get("soort_anders")):
-        soort_text = _clean(answers.get("soort_anders"))  # written down beside another kind: still shown
     if soort_text:
         second.append(_labelled(t("gespreksblad.kind"), soort_text))
     by = _clean(answers.get("aangevraagd_door"))

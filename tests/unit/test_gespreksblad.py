@@ -8,6 +8,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from stip import gespreksblad, gespreksplan
@@ -295,3 +297,29 @@ def test_the_html_fetches_nothing_and_names_the_sources():
     assert "http" not in html and "@import" not in html and "url(" not in html
     assert "Malmberg" in Page(html).text and "Het Voorbeeldcollege" in Page(html).text
     assert "@page" in html and "A4" in html
+
+
+WORDS = ["rustig", "cijfer", "week", "thuis", "les", "samen", "vraag", "<b>", "&", "'", "3,5", "é"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sets(st.sampled_from(TEXT_FIELDS), max_size=len(TEXT_FIELDS)),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
+    st.sampled_from(["verzuim", "slecht_nieuws", "anders"]),
+    st.sampled_from(["ja", "nee", ""]),
+    st.sampled_from(["ja", "nee", "deels", ""]),
+)
+def test_any_mix_of_filled_fields_shows_each_once_and_no_empty_heading(filled, words, soort, tolk, erbij):
+    answers = {field: f"[{field}] {' '.join(words)}" for field in filled}
+    answers.update(soort=soort, tolk=tolk, leerling_erbij=erbij)
+    page = Page(sheet(answers, {"student": "Bo Smit", "roepnaam": "Bo"}))
+    for field in filled:
+        # a field that belongs to a choice prints only with that choice (a leftover after a change does not)
+        if (field == "tolk_taal" and tolk != "ja") or (field == "soort_anders" and soort != "anders"):
+            assert answers[field] not in page.text
+            continue
+        assert page.text.count(answers[field]) == 1, field
+    for section in page.sections:
+        assert len(section) >= 2, section
+    assert not re.search(r"\b\w+:\s*(·|$)", page.text)
