@@ -45,7 +45,8 @@ class TeamscanScreen(Screen):
         if self.session is not None:
             self.session.stop()
         try:
-            self.session = SessionView(self.actor, session_id, self.savebar, root=self)
+            big = self.query.get("groot") == "1"  # a second window for the projector opens big
+            self.session = SessionView(self.actor, session_id, self.savebar, root=self, big=big)
         except (
             live.LiveError
         ) as exc:  # not (or no longer) there, or another school's: say so, offer the way back

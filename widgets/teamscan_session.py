@@ -48,7 +48,9 @@ class SessionView(w.VBox):
     ROUNDS = 3  # the tab "Vergelijking met eerdere rondes", only for a next round
     tabs_ready = False
 
-    def __init__(self, actor, session_id: int, savebar, *, root: w.Widget | None = None, **kwargs):
+    def __init__(
+        self, actor, session_id: int, savebar, *, root: w.Widget | None = None, big: bool = False, **kwargs
+    ):
         super().__init__(**kwargs)
         self.add_class("stip-session")
         self.actor = actor
@@ -74,7 +76,16 @@ class SessionView(w.VBox):
         self.close_button = w.Button(description=t("teamscan_ui.close"), icon="lock")
         self.close_button.on_click(self._on_close)
         self.confirm = w.HBox()
-        back = w.HTML(safe_html('<a href="Teamscan.ipynb">{text}</a>', text=t("teamscan_ui.back")))
+        back = w.HTML(
+            safe_html(
+                '<a href="Teamscan.ipynb">{back}</a> · <a href="Teamscan.ipynb?sessie={id}&amp;groot=1" '
+                'target="_blank" rel="noopener" title="{tip}">{window}</a>',
+                back=t("teamscan_ui.back"),
+                id=session_id,
+                window=t("teamscan_ui.projector_window"),
+                tip=t("teamscan_ui.projector_window_tip"),
+            )
+        )
         self.join = JoinPanel(session)
         self.results = ResultsPanel(self._on_role)
         self.results.savebar = savebar
@@ -103,6 +114,8 @@ class SessionView(w.VBox):
         self.poller = LivePoller(self._version, self.refresh, interval=POLL_SECONDS, name="teamscan")
         self.poller.seen = self.version  # what is shown now
         self.poller.start()
+        if big:
+            self.projector.value = True
 
     def _version(self, conn) -> int | None:
         return live.live_version(conn, self.session_id)

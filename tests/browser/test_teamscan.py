@@ -144,6 +144,13 @@ def test_start_answer_live_results_and_dot_voting(page, stip_server, server_db):
     page.locator(".stip-live-results").scroll_into_view_if_needed()
     page.screenshot(path=SHOTS.format("8-results-phone"))
 
+    # The projector window (a second window on the projector's screen) opens big.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{stip_server}/voila/render/Teamscan.ipynb?sessie={sid}&groot=1")
+    expect(page.locator(".stip-projector .stip-join-code")).to_be_visible()
+    expect(page.get_by_role("heading", name="Teamscan op de studiedag")).to_be_hidden()
+    page.screenshot(path=SHOTS.format("8b-projector-window"))
+
 
 # -- the real journey: `stip serve --deelnemers` (one command), three phones on the participant app ------
 

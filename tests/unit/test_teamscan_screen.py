@@ -258,3 +258,11 @@ def test_a_next_round_has_the_comparison_tab(screen):
         answer(second.session_id, f"r2-{n}", "4", count=36)
     assert second.poller.tick() is True
     assert "Ronde 1" in html_of(second.tabs.panel(3))
+
+
+def test_a_projector_window_opens_big(screen):
+    view = start(screen)
+    assert f"Teamscan.ipynb?sessie={view.session_id}&amp;groot=1" in view.children[1].children[2].value
+    big = TeamscanScreen(query={"sessie": str(view.session_id), "groot": "1"})
+    assert PROJECTOR_CLASS in big._dom_classes and big.session.projector.value
+    big.session.stop()
