@@ -391,17 +391,45 @@ def figures(conn: Connection, plan: list[dict[str, Any]]) -> dict[int, dict[str,
                 "deelnemers": result["deelnemers"],
                 "verborgen": result["verborgen"],
                 "items": {item["key"]: item for item in result["items"]},
+                "later": _later_round(conn, session_id),
             }
         data = by_session[session_id]
         if not data:
             continue
+        later = data["later"]
         found[priority["id"]] = {
             "session": data["session"],
             "deelnemers": data["deelnemers"],
             "verborgen": data["verborgen"],
             "item": data["items"].get(priority["item_key"]),
+            "volgende": {**later["session"], **later["items"].get(priority["item_key"], {})}
+            if later
+            else None,
         }
     return found
+
+
+def _later_round(conn: Connection, session_id: int) -> dict[str, Any] | None:
+    """The newest next round of a study day (a session whose `previous_id` is this one) with, per item
+    key, its mean there and the change against this round: {"session": {"naam", "held_on"}, "items":
+    {key: {"gemiddelde", "verschil"}}}; None when the scan was not held again. Five statements."""
+    from stip import live
+
+    S = T.live_session
+    later = conn.execute(
+        select(S.c.id, S.c.naam, S.c.held_on).where(S.c.previous_id == session_id).order_by(S.c.id.desc())
+    ).first()
+    if later is None:
+        return None
+    compared = live.compare_rounds(conn, later.id)
+    ids = [r["id"] for r in compared["rounds"]]
+    here, there = ids.index(session_id), ids.index(later.id)
+    items = {}
+    for item in compared["items"]:
+        before, after = item["gemiddelden"][here], item["gemiddelden"][there]
+        change = round(after - before, 2) if before is not None and after is not None else None
+        items[item["key"]] = {"gemiddelde": after, "verschil": change}
+    return {"session": {"naam": later.naam, "held_on": later.held_on}, "items": items}
 
 
 def school_year_name(conn: Connection, actor: Actor, school_year_id: int | None = None) -> str:

@@ -41,6 +41,7 @@ h2 { font-size: 13pt; color: #1f4e79; margin: 0 0 2mm; }
 .priority { border-top: 2px solid #1f4e79; padding-top: 3mm; margin-top: 6mm; }
 .figure { margin: 1mm 0 3mm; page-break-inside: avoid; }
 .figure p { margin: 0 0 1mm; }
+.figure p.later { font-weight: bold; color: #1f4e79; margin-top: 1mm; }
 .figure svg { width: 100%; height: auto; max-width: 175mm; }
 table.activity { width: 100%; border-collapse: collapse; margin: 2mm 0 4mm; page-break-inside: avoid; }
 table.activity caption { text-align: left; font-weight: bold; padding: 1.5mm 2mm; background: #eef3f8;
@@ -118,10 +119,37 @@ def figure_summary(figure: dict[str, Any]) -> str:
     )
 
 
+def change_text(verschil: float | None) -> str:
+    """ "+0,4" / "−0,2" / "0,0" (a real minus sign), or "–" when there is no change to compute."""
+    if verschil is None:
+        return "–"
+    if round(verschil, 1) == 0:
+        return "0,0"
+    return ("+" if verschil > 0 else "−") + _decimal(abs(verschil))
+
+
+def later_line(figure: dict[str, Any]) -> str:
+    """ "Volgende ronde, 'Studiedag' (18-11-2026): gemiddeld 2,8 (+0,9)" or "" when the scan was not
+    held again (plain text)."""
+    later = figure.get("volgende")
+    if not later or later.get("gemiddelde") is None:
+        return ""
+    day = timefmt.format_date(later["held_on"]) if later.get("held_on") else ""
+    return t(
+        "ouderplan.later_round",
+        naam=later["naam"],
+        datum=f" ({day})" if day else "",
+        gemiddelde=_decimal(later["gemiddelde"]),
+        verschil=change_text(later.get("verschil")),
+    )
+
+
 def _figure_html(figure: dict[str, Any]) -> str:
+    later = later_line(figure)
+    later_html = f'<p class="later">{escape(later)}</p>' if later else ""
     return (
         f'<div class="figure"><p class="muted">{escape(source_line(figure))} · '
-        f"{escape(figure_summary(figure))}</p>{item_chart(figure)}</div>"
+        f"{escape(figure_summary(figure))}</p>{item_chart(figure)}{later_html}</div>"
     )
 
 

@@ -119,6 +119,9 @@ class PriorityCard(w.VBox):
                 narrow = document.item_chart(figure, narrow=True)
                 wide = f'<div class="stip-chart-wide">{svg}</div>'
                 children.append(w.HTML(f'{wide}<div class="stip-chart-narrow">{narrow}</div>'))
+            later = document.later_line(figure)
+            if later:  # the scan was held again: how this statement came out there
+                children.append(w.HTML(safe_html('<p class="stip-ouderplan__later">{text}</p>', text=later)))
         self.activities = [
             ActivityCard(screen, index, activity)
             for index, activity in enumerate(priority["activities"], start=1)

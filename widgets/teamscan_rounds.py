@@ -26,6 +26,7 @@ import ipywidgets as w
 
 from stip import charts, live, ouderplan, store, timefmt
 from stip.i18n import t
+from stip.ouderplan_document import change_text
 from widgets.components.lazy_tabs import LazyAccordion
 from widgets.components.safe import safe_html
 
@@ -57,16 +58,6 @@ __all__ = ["RoundsPanel", "change_text"]
 
 def _decimal(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}".replace(".", ",")
-
-
-def change_text(verschil: float | None) -> str:
-    """ "+0,4" / "−0,2" / "0,0" (a real minus sign), or "–" when there is no change to compute."""
-    if verschil is None:
-        return "–"
-    if round(verschil, 1) == 0:
-        return "0,0"
-    sign = "+" if verschil > 0 else "−"
-    return sign + _decimal(abs(verschil))
 
 
 def round_label(index: int, round_: dict) -> str:

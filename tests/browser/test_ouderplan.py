@@ -74,6 +74,14 @@ def test_plan_activity_reload_pdf_and_rounds(page, stip_server, demo_team):
     with open(f"{SHOTS}/plan.pdf", "wb") as handle:
         handle.write(open(download.value.path(), "rb").read())
 
+    page.get_by_label("Schooljaar", exact=True).select_option(index=1)  # last year's plan, from the first round
+    expect(page.get_by_text("Volgende ronde, ").first).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.screenshot(path=f"{SHOTS}/last-year.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label("Schooljaar", exact=True).select_option(index=0)
+    expect(page.get_by_label("Wat gaan we doen?").nth(1)).to_have_value(ACTIVITY)
+
     page.get_by_role("tab", name="Rondes vergelijken").click()
     expect(page.get_by_text("Rondes van deze teamscan")).to_be_visible()
     expect(page.get_by_text("In 9 van de 10 klassen", exact=False)).to_be_visible()

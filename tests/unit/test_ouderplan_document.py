@@ -66,6 +66,18 @@ def test_document_has_every_activity_once_the_chart_and_escapes():
     assert "wij-leren.nl" in html  # the source of the plan's shape
 
 
+def test_the_next_round_of_the_scan_shows_under_the_figures():
+    plan = data()
+    plan["figures"][1]["volgende"] = {
+        "naam": "Een jaar later",
+        "held_on": date(2027, 11, 10),
+        "gemiddelde": 3.1,
+        "verschil": 0.64,
+    }
+    html = doc.document_html(plan)
+    assert "Volgende ronde, &#x27;Een jaar later&#x27; (10-11-2027): gemiddeld 3,1 (+0,6)" in html
+
+
 def test_no_chart_for_a_small_group():
     plan = data()
     plan["figures"][1]["verborgen"] = True

@@ -79,6 +79,9 @@ def test_last_years_plan_and_the_rounds_tab(demo_school, actor):
     screen = OuderplanScreen(query={"jaar": str(years[1]["id"])})
     screen.tabs.panel(0)
     assert len(screen.cards) == 4
+    html = " ".join(getattr(child, "value", "") for child in screen.cards[0].children)
+    assert "Volgende ronde, &#x27;Studiedag ouderbetrokkenheid, een jaar later&#x27;" in html
+    assert "gemiddeld 2," in html and "(+" in html  # toon.2 improved after it became a priority
     rounds = screen.tabs.panel(1).children[0]
     assert isinstance(rounds, RoundsPanel)
     assert rounds.session_id == sessions(actor)[0]["id"]  # the later round of last year's study day
