@@ -227,7 +227,12 @@ def cmd_sessie(args: argparse.Namespace) -> int:
         try:
             with store.write() as conn:
                 actor = schools.acting_staff_member(conn)
-                session = live.start_session(conn, actor, args.kind, args.naam, args.datum)
+                if args.kind == "kenniskring":  # with Stip's standard programme (issue 18)
+                    from stip import kenniskring
+
+                    session = kenniskring.start(conn, actor, args.naam, args.datum)
+                else:
+                    session = live.start_session(conn, actor, args.kind, args.naam, args.datum)
         except live.LiveError as exc:
             print(t(exc.message_key, **exc.values), file=sys.stderr)
             return 1

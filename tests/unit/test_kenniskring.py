@@ -374,3 +374,15 @@ def test_module_imports_no_school_records():
     source = open(K.__file__, encoding="utf-8").read()
     for name in ("student", "guardian", "staff_member", "klas"):
         assert not re.search(rf"tables import {name}\b|T\.{name}\b", source)
+
+
+def test_cli_starts_a_kenniskring_with_the_standard_programme(capsys, stip_data):
+    import json
+
+    from stip import cli
+
+    assert cli.main(["sessie", "start", "kenniskring", "--naam", "Kenniskring CLI", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    with store.read() as conn:
+        state = K.current(conn, shown["id"])
+    assert shown["kind"] == "kenniskring" and state["count"] == 6 and state["items"]
