@@ -9,6 +9,7 @@ names every series in text, and segments tall enough carry their number.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import dataclass
 from html import escape
@@ -209,7 +210,10 @@ def distribution(
     `width=400`); every segment has a tooltip with its count and share, and wide segments show the count.
     A row without answers shows `empty_text`. All text is escaped; one `<svg>` element with role="img",
     a title and a description."""
-    uid = f"stip-chart-{next(_ids)}"
+    # The ids follow from the content: the same chart gives the same string, so a live view that redraws
+    # it sends nothing new (its element ids still differ from every other chart's on the page).
+    digest = hashlib.sha1(repr((title, description, rows, series, width, stacked)).encode()).hexdigest()[:12]
+    uid = f"stip-dist-{digest}"
     left_pad, right_pad, top, legend_h, line_h, gap = 8, 8, 8, 30, 15, 10
     if stacked:  # the label on its own lines, the bar under it across the whole width
         label_chars = label_chars or int((width - left_pad - right_pad) / 6.7)

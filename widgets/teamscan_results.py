@@ -62,8 +62,13 @@ def _texts_html(texts: list[str]) -> str:
 
 def results_html(results: dict[str, Any]) -> str:
     """Everything below the count: charts per theme, disagreement, lowest, open answers."""
+    return "".join(results_sections(results))
+
+
+def results_sections(results: dict[str, Any]) -> list[str]:
+    """The results as sections (one HTML string each): a live view sends only the ones that changed."""
     if results["verborgen"]:
-        return hidden_html(results)
+        return [hidden_html(results)]
     parts = []
     spread = ("teamscan_ui.spread_heading", "teamscan_ui.spread_hint", scan_charts.spread_chart)
     lowest = ("teamscan_ui.lowest_heading", "teamscan_ui.lowest_hint", scan_charts.lowest_chart)
@@ -89,26 +94,27 @@ def results_html(results: dict[str, Any]) -> str:
         open_items = opens.get(name, [])
         if not svg and not remarks and not any(i["open"] for i in open_items):
             continue
-        parts.append('<section class="stip-live-theme">')
-        parts.append(safe_html("<h3>{name}</h3>", name=name or t("scan_charts.no_theme")))
+        section = ['<section class="stip-live-theme">']
+        section.append(safe_html("<h3>{name}</h3>", name=name or t("scan_charts.no_theme")))
         if theme["source"]:
-            parts.append(
+            section.append(
                 safe_html(
                     '<p class="stip-muted stip-live-source">{text}</p>',
                     text=t("teamscan_ui.source", source=theme["source"]),
                 )
             )
         if svg:
-            parts.append(svg)
+            section.append(svg)
         if remarks:
-            parts.append(safe_html("<h4>{h}</h4>", h=t("teamscan_ui.remarks")) + _texts_html(remarks))
+            section.append(safe_html("<h4>{h}</h4>", h=t("teamscan_ui.remarks")) + _texts_html(remarks))
         for item in open_items:
             if item["open"]:
-                parts.append(safe_html("<h4>{h}</h4>", h=item["tekst"]) + _texts_html(item["open"]))
-        parts.append("</section>")
+                section.append(safe_html("<h4>{h}</h4>", h=item["tekst"]) + _texts_html(item["open"]))
+        section.append("</section>")
+        parts.append("".join(section))
     if not parts:
         parts.append(safe_html('<p class="stip-muted">{text}</p>', text=t("teamscan_ui.no_results_yet")))
-    return "".join(parts)
+    return parts
 
 
 class ResultsPanel(w.VBox):
@@ -128,7 +134,7 @@ class ResultsPanel(w.VBox):
         )
         self.role.observe(self._on_role, names="value")
         self.count = w.HTML()
-        self.body = w.HTML()
+        self.body = w.VBox()  # one HTML widget per section; only a changed section is sent again
         self.children = (
             w.HBox(
                 [self.count, self.role],
@@ -141,10 +147,22 @@ class ResultsPanel(w.VBox):
     def _on_role(self, change) -> None:
         self.on_role(change["new"] or None)
 
+    @property
+    def text(self) -> str:
+        """All sections as one HTML string (what the projector shows below the count)."""
+        return "".join(section.value for section in self.body.children)
+
     def show(self, results: dict[str, Any]) -> None:
         count = count_html(results)
-        body = results_html(results)
         if self.count.value != count:
             self.count.value = count
-        if self.body.value != body:  # the same text: no message to the browser
-            self.body.value = body
+        sections = results_sections(results)
+        widgets = list(self.body.children)
+        for index, value in enumerate(sections):
+            if index < len(widgets):
+                if widgets[index].value != value:  # the same text: no message to the browser
+                    widgets[index].value = value
+            else:
+                widgets.append(w.HTML(value))
+        if len(widgets) != len(self.body.children) or len(sections) < len(widgets):
+            self.body.children = tuple(widgets[: len(sections)])
