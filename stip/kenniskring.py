@@ -77,6 +77,7 @@ __all__ = [
     "phone_view",
     "save_answer",
     "voornemen_text",
+    "voornemen_mailto",
     "activity_results",
     "all_results",
     "word_frequencies",
@@ -613,6 +614,18 @@ def voornemen_text(conn: Connection, session_id: int, token: str) -> str:
     return head + "\n\n" + "\n\n".join(texts) + "\n"
 
 
+def voornemen_mailto(conn: Connection, session_id: int, token: str) -> str:
+    """A `mailto:` link (no address: the participant fills in their own) with this phone's intention as
+    the body, for "mail het naar jezelf" on the phone page; "" when there is none."""
+    from urllib.parse import quote
+
+    body = voornemen_text(conn, session_id, token)
+    if not body:
+        return ""
+    subject = t("kenniskring.voornemen_subject")
+    return f"mailto:?subject={quote(subject)}&body={quote(body)}"
+
+
 # ----------------------------------------------------------------------------------------- results
 
 
@@ -626,19 +639,28 @@ def word_frequencies(texts: list[str], limit: int = MAX_CLOUD_WORDS) -> list[tup
     return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
 
 
-def _load(conn: Connection, session_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], list]:
+def _load(
+    conn: Connection, session_id: int, *, position: int | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]], list]:
     """Session, enabled items, and every answer to them (item_id, participant_id, waarde, tekst):
-    three statements."""
+    three statements. With `position` only that activity's items and answers."""
     session = live.get_session(conn, session_id)
     if session is None or session["kind"] != KIND:
         raise KenniskringError("kenniskring.session_not_found")
-    item_list = live.items(conn, session_id)
-    rows = conn.execute(
+    query = (
         select(A.c.item_id, A.c.participant_id, A.c.waarde, A.c.tekst)
         .select_from(A.join(I, I.c.id == A.c.item_id))
         .where(A.c.session_id == session_id, I.c.enabled == true())
-    ).all()
-    return session, item_list, rows
+    )
+    item_list = live.items(conn, session_id)
+    if position is not None:
+        programme = activities(session)
+        if not 0 <= position < len(programme):
+            raise KenniskringError("kenniskring.activity_not_found")
+        key = programme[position]["key"]
+        item_list = [item for item in item_list if item["theme"] == key]
+        query = query.where(I.c.theme == key)
+    return session, item_list, conn.execute(query).all()
 
 
 def _activity_result(activity: dict[str, Any], item_list: list[dict[str, Any]], rows: list) -> dict[str, Any]:
@@ -720,12 +742,8 @@ def activity_results(conn: Connection, session_id: int, position: int) -> dict[s
     {option: [item ids, highest share first, max 3]}; casus / voornemen: per item "teksten";
     woordwolk: per item "teksten" and "woorden", and "woorden" of the whole activity. Everything is
     empty and "verborgen" True while fewer than MIN_GROUP answered. Three statements."""
-    session, item_list, rows = _load(conn, session_id)
-    programme = activities(session)
-    if not 0 <= position < len(programme):
-        raise KenniskringError("kenniskring.activity_not_found")
-    activity = programme[position]
-    return _activity_result(activity, _grouped(item_list).get(activity["key"], []), rows)
+    session, item_list, rows = _load(conn, session_id, position=position)
+    return _activity_result(activities(session)[position], item_list, rows)
 
 
 # ------------------------------------------------------------------------------------------ report

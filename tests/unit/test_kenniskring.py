@@ -262,6 +262,9 @@ def test_casus_woordwolk_voornemen(actor):
         mine = K.voornemen_text(conn, session["id"], "voor-1-token-0000000000000")
         assert "Elke week één positief bericht 1" in mine and "Kenniskring oktober" in mine
         assert K.voornemen_text(conn, session["id"], "voor-9-token-0000000000000") == ""
+        link = K.voornemen_mailto(conn, session["id"], "voor-1-token-0000000000000")
+        assert link.startswith("mailto:?subject=") and "positief%20bericht%201" in link
+        assert K.voornemen_mailto(conn, session["id"], "voor-9-token-0000000000000") == ""
 
 
 def test_word_frequencies_drop_stop_words_and_count_once_per_answer():
