@@ -95,7 +95,15 @@ def results_sections(results: dict[str, Any]) -> list[str]:
         if not svg and not remarks and not any(i["open"] for i in open_items):
             continue
         section = ['<section class="stip-live-theme">']
-        section.append(safe_html("<h3>{name}</h3>", name=name or t("scan_charts.no_theme")))
+        mean = theme.get("gemiddelde")
+        mean_text = "" if mean is None else t("teamscan_ui.theme_mean", mean=f"{mean:.1f}".replace(".", ","))
+        section.append(
+            safe_html(
+                '<h3>{name} <span class="stip-live-mean">{mean}</span></h3>',
+                name=name or t("scan_charts.no_theme"),
+                mean=mean_text,
+            )
+        )
         if theme["source"]:
             section.append(
                 safe_html(

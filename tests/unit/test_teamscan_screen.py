@@ -116,6 +116,7 @@ def test_answers_from_three_phones_show_after_one_tick(screen):
     assert escape(items[0]["theme"]) in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body and XSS not in body
     assert escape(t("teamscan_ui.spread_heading")) in body
+    assert "gemiddeld 2,5 van 4" in body  # the first theme: "1", "4" and "weet ik niet" (left out)
 
 
 def test_a_role_filter_hides_a_group_of_two(screen):
