@@ -191,6 +191,9 @@ class PreparationView(w.VBox):
         if not self.prep["mine"]:
             html += safe_html('<p class="stip-muted">{text}</p>', text=t("moeilijk.read_only"))
         self.header.value = html
+        if hasattr(self, "record"):  # once held, concept/klaar no longer applies
+            held = self.na.talk.fields["held_on"].value is not None
+            self.record.fields["status"].layout.display = "none" if held else None
 
     def current_status(self) -> str:
         if self.na.talk.fields["held_on"].value is not None:
