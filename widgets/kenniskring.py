@@ -62,6 +62,8 @@ class KenniskringScreen(Screen):
             return
         self.stage.children = (self.session,)
         self.savebar.reset()
+        if self.query.get("groot") == "1":  # a second window for the projector opens big
+            self.session.run.projector.value = True
 
 
 def show_kenniskring() -> KenniskringScreen:

@@ -163,7 +163,7 @@ class RunPanel(w.VBox):
         self.projector.observe(self._on_projector, names="value")
         self.show_join.observe(self._on_show_join, names="value")
         self.state_line = w.HTML()
-        self.join_line = w.HTML()
+        self.join_line = w.HTML(layout=w.Layout(display="none"))  # shown when the big code block is hidden
         self.join = w.HTML()
         self.view = w.HTML()
         self.view.add_class("stip-kk-view")
@@ -248,6 +248,7 @@ class RunPanel(w.VBox):
     @handled
     def _on_show_join(self, change) -> None:
         self.join.value = join_html(self.state["session"]) if change["new"] else ""
+        self.join_line.layout.display = "none" if change["new"] else None  # the big block says it all
 
     def stop(self) -> None:
         self.poller.stop()

@@ -62,7 +62,17 @@ class SessionView(w.VBox):
         self.close_button.disabled = session["status"] != "open"
         self.close_button.on_click(self._on_close)
         self.confirm = w.HBox()
-        back = w.HTML(safe_html('<a href="Kenniskring.ipynb">{text}</a>', text=t("kenniskring_ui.back")))
+        back = w.HTML(
+            safe_html(
+                '<a href="Kenniskring.ipynb">{back}</a> · '
+                '<a href="Kenniskring.ipynb?sessie={id}&amp;groot=1" target="_blank" rel="noopener" '
+                'title="{tip}">{window}</a>',
+                back=t("kenniskring_ui.back"),
+                id=session_id,
+                window=t("kenniskring_ui.projector_window"),
+                tip=t("kenniskring_ui.projector_window_tip"),
+            )
+        )
         self.run = RunPanel(actor, session_id, savebar, root=root)
         self.tabs = LazyTabs(
             [t(key) for key in self.TABS],

@@ -147,3 +147,63 @@ def test_prepare_run_and_report(page, stip_server, server_db):
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("tab", name="Presenteren").click()
     page.screenshot(path=SHOTS.format("7-phone-width"), full_page=True)
+
+
+# -- with `stip serve --deelnemers`: the join address and QR, and phones following through status.json ----
+
+
+@pytest.fixture(scope="module")
+def kenniskring_server(stip_env):
+    """`python -m stip serve --deelnemers` on its own data (both servers on 127.0.0.1 here)."""
+    import tempfile
+
+    from tests.server import free_port, running_server
+
+    data = tempfile.mkdtemp(prefix="stip-kenniskring-")
+    env = {**stip_env, "STIP_DATA": data}
+    env.pop("STIP_DEELNEMERS_URL", None)
+    port = free_port()
+    with running_server(
+        env, "--deelnemers", "--deelnemers-host", "127.0.0.1", "--deelnemers-port", str(port)
+    ) as (base, _log):
+        yield base, f"http://127.0.0.1:{port}", env
+
+
+def status(deelnemers: str, code: str) -> dict:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{deelnemers}/s/{code}/status.json", timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def test_join_qr_and_phones_follow_the_trainer(page, kenniskring_server, monkeypatch):
+    base, deelnemers, env = kenniskring_server
+    monkeypatch.setenv("STIP_DATA", env["STIP_DATA"])
+    monkeypatch.setenv("STIP_USER", env["STIP_USER"])
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{base}/voila/render/Kenniskring.ipynb")
+    page.get_by_role("textbox", name="Titel").fill("Kenniskring Noord")
+    page.get_by_role("button", name="Kenniskring starten").click()
+    link = page.locator(".stip-join-link a")
+    expect(link).to_have_attribute("href", re.compile(re.escape(deelnemers) + r"/s/[A-Z0-9]{6}\?k="))
+    expect(page.get_by_role("img", name="QR-code om mee te doen")).to_be_visible()
+    page.get_by_role("button", name="Code en QR").click()
+    expect(page.locator(".stip-kk-joinline")).to_contain_text(deelnemers)
+    page.get_by_role("button", name="Code en QR").click()
+    code = page.locator(".stip-join-code").inner_text().replace(" ", "")
+    page.get_by_role("button", name="Projector").click()
+    expect(page.locator(".stip-projector")).to_be_visible()
+    page.screenshot(path=SHOTS.format("8-join-qr-projector"))
+
+    # A phone polls status.json: "Volgende" changes live_version and current_position.
+    before = status(deelnemers, code)
+    assert before["current_position"] == 0
+    page.get_by_role("button", name="Volgende").click()
+    expect(page.locator(".stip-kk-activity h2")).to_have_text("Tips-kaartjes")
+    after = status(deelnemers, code)
+    assert after["current_position"] == 1 and after["live_version"] > before["live_version"]
+    sid = only_session()["id"]
+    with store.read() as conn:
+        view = K.phone_view(conn, sid, "laatkomer-na-een-herlaad-aaaaaaaa")
+    assert view["position"] == 1 and view["activity"]["titel"] == "Tips-kaartjes"

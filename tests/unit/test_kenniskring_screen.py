@@ -155,3 +155,11 @@ def test_bad_or_foreign_session_in_the_query(actor):
     assert t("kenniskring_ui.bad_session") in bad.savebar.text
     missing = KenniskringScreen(query={"sessie": "999"})
     assert missing.session is None and t("kenniskring.session_not_found") in missing.savebar.text
+
+
+def test_projector_window_opens_big(screen, actor):
+    view = start(screen)
+    assert "groot=1" in html_of(view)
+    big = KenniskringScreen(query={"sessie": str(view.session_id), "groot": "1"})
+    assert PROJECTOR_CLASS in big._dom_classes and big.session.run.projector.value
+    big.session.stop()
