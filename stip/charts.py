@@ -229,7 +229,7 @@ def distribution(
         heights = [max(len(lines) * line_h + 6, 26) for lines in wrapped]
     legend, lx, ly = [], float(left_pad), 0  # legend places, wrapping onto more lines on a narrow chart
     for s in series:
-        step = 24 + 6.1 * len(s.label) + 12
+        step = 24 + 6.7 * len(s.label) + 12
         if lx + step > width and lx > left_pad:
             lx, ly = float(left_pad), ly + 18
         legend.append((s, lx, ly))
