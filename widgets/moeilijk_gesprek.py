@@ -169,7 +169,13 @@ class PreparationView(w.VBox):
         back = w.HTML(
             safe_html('<p><a href="Moeilijk_gesprek.ipynb">{text}</a></p>', text=t("moeilijk.back"))
         )
-        self.children = (back, self.header, self.record, body)
+        self.remove = w.Button(
+            description=t("moeilijk.delete"),
+            icon="trash",
+            layout=w.Layout(width="auto", margin="24px 0 0 0"),
+        )
+        self.remove.on_click(self._on_remove)
+        self.children = (back, self.header, self.record, body, self.remove)
         self.add_class("stip-mg")
         if not prep["mine"]:
             self._read_only()
@@ -205,6 +211,7 @@ class PreparationView(w.VBox):
             for widget in form.fields.values():
                 widget.disabled = True
         self.na.add.disabled = True
+        self.remove.layout.display = "none"
         for row in self.na.agreements.children:
             row.remove.disabled = True
         for checkbox in self.question_boxes:
@@ -233,6 +240,23 @@ class PreparationView(w.VBox):
         self.versions["soort"] = version
         self._render_header()
         return True
+
+    @handled(savebar=lambda view: view.savebar)
+    def _on_remove(self, button) -> None:
+        """First click asks "Echt verwijderen?", the second removes the preparation (only your own)."""
+        if self.remove.button_style != "danger":
+            self.remove.description = t("moeilijk.delete_confirm")
+            self.remove.button_style = "danger"
+            return
+        for form in [s.form for s in self.steps if s.form] + [self.record] + self.na.forms():
+            form._debouncer.cancel()  # what is still waiting to be saved goes too
+            form._debouncer.pending = False
+            form.changes.clear()
+        with store.write() as conn:
+            mg.delete_voorbereiding(conn, self.actor, self.prep["id"])
+        self.screen.view = None
+        self.screen.show_list()
+        self.savebar.info(t("moeilijk.deleted"))
 
     def flush(self) -> None:
         for step in self.steps:

@@ -259,3 +259,31 @@ def test_every_step_on_a_phone_with_the_worked_example_under_it(page, stip_serve
     page.goto(f"{stip_server}/voila/render/Moeilijk_gesprek.ipynb")
     expect(page.get_by_role("row", name=re.compile("Yousef Alkhatib"))).to_contain_text("concept")
     page.screenshot(path=f"{SHOTS}/phone_list.png", full_page=True)
+
+
+def test_two_pages_on_one_preparation_lose_nothing(page, stip_server, demo_db):
+    with store.write() as conn:
+        prep = mg.create(conn, schools.find_actor(conn), demo_db, "gedrag")
+    url = f"{stip_server}/voila/render/Moeilijk_gesprek.ipynb?voorbereiding={prep['id']}"
+    other = page.context.new_page()
+    for each in (page, other):
+        each.set_default_timeout(30_000)
+        each.goto(url)
+        at_step(each, 1)
+    page.get_by_label("Feiten", exact=True).fill("Twee keer een klasgenoot uitgescholden in de pauze.")
+    other.get_by_label("Wat denk je dat erachter zit?", exact=True).fill("Misschien ruzie uit de klassenapp.")
+
+    def both() -> bool:
+        answers = (stored() or {}).get("answers", {})
+        return bool(answers.get("feiten")) and bool(answers.get("interpretaties"))
+
+    wait_until(both)
+    page.reload()
+    at_step(page, 1)
+    expect(page.get_by_label("Feiten", exact=True)).to_have_value(
+        "Twee keer een klasgenoot uitgescholden in de pauze."
+    )
+    expect(page.get_by_label("Wat denk je dat erachter zit?", exact=True)).to_have_value(
+        "Misschien ruzie uit de klassenapp."
+    )
+    other.close()

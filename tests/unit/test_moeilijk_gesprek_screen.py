@@ -238,3 +238,26 @@ def test_user_text_is_escaped_in_the_example_flow_and_list(actor, yousef):
     assert any("&lt;img" in widget.value for widget in widgets if isinstance(widget, w.HTML))
     listed = MoeilijkGesprekScreen(query={})
     assert view.savebar.status in ("", "saved", "info") and "<img" not in listed.list_html.value
+
+
+def test_the_sheet_prints_and_saves_as_pdf_in_one_click(actor, yousef):
+    _screen, view = new_preparation(yousef)
+    view.by_key["positief"].form.fields["positief_1"].value = "Ze helpt klasgenoten met wiskunde."
+    view.stepper.go(8)
+    if "nog niet beschikbaar" in view.preview.value:
+        pytest.skip("the sheet (stip.gespreksblad) is not there yet")
+    assert "srcdoc=" in view.preview.value and "helpt klasgenoten" in view.preview.value
+    view._on_print(view.print_button)
+    assert "stip-print-frame" in view.print_frame.value and "helpt klasgenoten" in view.print_frame.value
+    file = view.pdf_button.click()
+    assert file is not None and file.data.startswith(b"%PDF") and file.filename.endswith(".pdf")
+    assert file.filename == "gespreksblad-Yousef-Alkhatib.pdf"
+
+
+def test_deleting_asks_twice_and_leaves_the_list(actor, yousef):
+    screen, view = new_preparation(yousef)
+    view._on_remove(view.remove)
+    assert view.remove.button_style == "danger" and stored(view.prep["id"], actor) is not None
+    view._on_remove(view.remove)
+    assert stored(view.prep["id"], actor) is None
+    assert screen.view is None and "nog geen voorbereidingen" in screen.list_html.value
