@@ -96,8 +96,17 @@ def results_html(state: dict[str, Any], result: dict[str, Any] | None) -> str:
                     + "</div>"
                 )
             parts.append('<div class="stip-kk-patterns">' + "".join(columns) + "</div>")
-        elif kind == "woordwolk":
+        elif kind == "woordwolk":  # the cloud, and the answers as a list behind one click
             parts.append(K.cloud_html(result["woorden"]))
+            texts = [x for item in result["items"] for x in item["teksten"]]
+            parts.append(
+                safe_html(
+                    '<details class="stip-kk-list"><summary>{s}</summary>', s=t("kenniskring_ui.as_list")
+                )
+                + '<ul class="stip-kk-texts">'
+                + "".join(f"<li>{safe(x)}</li>" for x in texts)
+                + "</ul></details>"
+            )
         else:
             for item in result["items"]:
                 parts.append(safe_html("<h3>{h}</h3>", h=item["tekst"]))

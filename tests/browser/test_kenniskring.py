@@ -103,9 +103,14 @@ def test_prepare_run_and_report(page, stip_server, server_db):
     page.screenshot(path=SHOTS.format("4-projector-tips"), full_page=True)
 
     # The last activity: intentions.
-    for _ in range(4):
+    for step in range(3, 7):
         page.get_by_role("button", name="Volgende").click()
-        page.wait_for_timeout(300)
+        expect(page.locator(".stip-kk-step")).to_contain_text(f"Activiteit {step} van 6")
+        if step == 5:  # the word cloud
+            words = ["Vertrouwen en samen", "vertrouwen", "Samen optrekken, vertrouwen", "luisteren"]
+            phones_answer(sid, [(f"browser-tel-{n}-aaaaaaaaaaaaaaaa", 0, "", w) for n, w in enumerate(words)])
+            expect(page.locator(".stip-kk-view .cloud span").first).to_be_visible()
+            page.screenshot(path=SHOTS.format("4b-woordwolk"))
     expect(page.locator(".stip-kk-activity h2")).to_have_text("Mijn voornemen")
     expect(page.get_by_role("button", name="Volgende")).to_be_disabled()
     phones_answer(

@@ -163,3 +163,17 @@ def test_projector_window_opens_big(screen, actor):
     big = KenniskringScreen(query={"sessie": str(view.session_id), "groot": "1"})
     assert PROJECTOR_CLASS in big._dom_classes and big.session.run.projector.value
     big.session.stop()
+
+
+def test_word_cloud_and_its_list_on_the_projector(screen):
+    view = start(screen)
+    for _ in range(4):
+        view.run.next_button.click()
+    assert view.run.state["activity"]["kind"] == "woordwolk"
+    phones(
+        view,
+        [(f"wolk-{n}-" + "a" * 20, 0, "", text) for n, text in enumerate(["Samen", "samen <b>", "Open"])],
+    )
+    value = view.run.view.value
+    assert 'class="cloud"' in value and "Alle antwoorden als lijst" in value
+    assert "samen &lt;b&gt;" in value and "<b>" not in value
