@@ -352,7 +352,7 @@ def rounds_bars(
     left, right, top, legend_h = 8, 44, 8, 24
     bar_h, bar_gap, row_gap, line_h = 12, 3, 12, 14
     labelled = [(_wrap(label, label_chars, 2), values) for label, values in rows]
-    body = sum(len(lines) * line_h + len(rounds) * (bar_h + bar_gap) + row_gap for lines, _ in labelled)
+    body = sum(len(lines) * line_h + 2 + len(rounds) * (bar_h + bar_gap) + row_gap for lines, _ in labelled)
     height = top + legend_h + max(body, 40) + 22
     plot_x, plot_w = left, width - left - right
     span = max(scale_max - scale_min, 1e-9)
@@ -388,6 +388,7 @@ def rounds_bars(
         for line in lines:
             y += line_h
             parts.append(f'<text x="{left}" y="{y - 3}" font-size="12" fill="#111111">{_a(line)}</text>')
+        y += 2  # rounds_bars: a little room between the label's last line and its first bar
         for index, value in enumerate(values):
             name = rounds[index] if index < len(rounds) else ""
             if value is None:
