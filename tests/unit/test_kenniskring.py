@@ -389,3 +389,36 @@ def test_cli_starts_a_kenniskring_with_the_standard_programme(capsys, stip_data)
     with store.read() as conn:
         state = K.current(conn, shown["id"])
     assert shown["kind"] == "kenniskring" and state["count"] == 6 and state["items"]
+
+
+def test_edits_while_running_keep_the_room_on_its_activity(actor):
+    session = start(actor)
+    step(K.go_to, actor, session, 2)
+    current_key = now(session)["activity"]["key"]
+    step(
+        K.move_activity, actor, session, "stellingen", 3
+    )  # an activity before the current one moves after it
+    assert now(session)["activity"]["key"] == current_key and now(session)["position"] == 1
+    step(K.remove_activity, actor, session, "tips")  # one before the current one goes
+    assert now(session)["activity"]["key"] == current_key and now(session)["position"] == 0
+    step(K.remove_activity, actor, session, current_key)  # the current one goes: the next one is shown
+    state = now(session)
+    assert state["position"] == 0 and state["activity"]["key"] == "casus_gesprek"
+
+
+def test_an_empty_programme(actor):
+    session = start(actor, activities=[])
+    state = now(session)
+    assert state["activity"] is None and state["count"] == 0 and state["items"] == []
+    assert step(K.go_next, actor, session) == 0
+    with store.read() as conn:
+        assert K.phone_view(conn, session["id"], "leeg-" + "a" * 20)["activity"] is None
+        assert "<h1>" in K.report_html(conn, session["id"])
+        with pytest.raises(KenniskringError):
+            K.activity_results(conn, session["id"], 0)
+    entry = step(
+        K.add_activity, actor, session, "woordwolk", "Eén woord", "Schrijf één woord.", ["Welk woord?"]
+    )
+    state = now(session)
+    assert state["activity"]["key"] == entry["key"] and state["items"][0]["tekst"] == "Welk woord?"
+    answer(session, "leeg-" + "b" * 20, state["items"][0]["id"], tekst="samen")
