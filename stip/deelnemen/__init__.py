@@ -29,7 +29,7 @@ import time
 import tornado.httpserver
 import tornado.web
 
-from stip import live, store
+from stip import kenniskring, live, store
 from stip.deelnemen import pages
 from stip.i18n import t
 
@@ -50,7 +50,8 @@ TEXT_FIELD = re.compile(r"^tekst-([0-9]{1,12})$")
 MAX_TEXT_FIELDS = 20
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'self'; "
+        "connect-src 'self'; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -74,9 +75,15 @@ log = logging.getLogger(__name__)
 class Refused(tornado.web.HTTPError):
     """A request answered with a Dutch page (status, title, text); nothing was stored."""
 
-    def __init__(self, status: int, title: str | None = None, text: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        title: str | None = None,
+        text: str | None = None,
+        link: tuple[str, str] | None = None,
+    ):
         super().__init__(status)
-        self.title, self.text = title, text
+        self.title, self.text, self.link = title, text, link
 
 
 def wrong_code() -> Refused:
@@ -124,7 +131,7 @@ class Base(tornado.web.RequestHandler):
             self.finish(json.dumps({"fout": title}, ensure_ascii=False))
             return
         self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.finish(pages.message_page(title, text))
+        self.finish(pages.message_page(title, text, link=getattr(error, "link", None)))
 
     def page(self, body: str) -> None:
         self.set_header("Content-Type", "text/html; charset=UTF-8")
@@ -213,6 +220,14 @@ class JoinHandler(Base):
             if self.canonical(session, code):
                 return
             token = self.token(session)
+            if session["kind"] == kenniskring.KIND:
+                view = kenniskring.phone_view(conn, session["id"], token)
+                kept = any(
+                    item["kind"] == "voornemen" and view["mine"].get(item["id"]) for item in view["items"]
+                )
+                mailto = kenniskring.voornemen_mailto(conn, session["id"], token) if kept else ""
+                self.page(pages.kenniskring_page(self.base(session), self.xsrf(), session, view, mailto))
+                return
             me = live.participant(conn, session["id"], token)
             items = live.items(conn, session["id"])
             mine = live.my_answers(conn, session["id"], token) if me else {}
@@ -243,6 +258,9 @@ class ScanPage(Base):
         with store.read() as conn:
             session = self.open_session(conn, code)
             if self.canonical(session, code):
+                return None
+            if session["kind"] == kenniskring.KIND:  # one page: the trainer's current activity
+                self.redirect(self.base(session), status=303)
                 return None
             token = self.token(session)
             me = live.participant(conn, session["id"], token)
@@ -436,6 +454,55 @@ class VoteHandler(Writing):
         self.redirect(f"{self.base(session)}/stemmen#s-{item_id}", status=303)
 
 
+class KenniskringAnswerHandler(Writing):
+    """POST `/s/<CODE>/kk`: an answer to the kenniskring's current activity (a choice with its optional
+    reason, or a text). An activity the trainer has left, or closed answering, gets 409 and a way back."""
+
+    def post(self, code: str) -> None:
+        item_id = self.int_argument("item")
+        waarde = self.get_body_argument("waarde", "")
+        tekst = self.get_body_argument("tekst", "")
+        try:
+            with store.write() as conn:
+                session = self.open_session(conn, code)
+                if session["kind"] != kenniskring.KIND:
+                    raise Refused(400)
+                kenniskring.save_answer(conn, session["id"], self.token(session), item_id, waarde, tekst)
+        except live.LiveError as error:
+            if error.message_key in ("kenniskring.not_current", "live.answering_closed"):
+                text = t(error.message_key, **error.values)
+                link = (f"/s/{live.normalize_code(code)}", t("deelnemen.refresh"))
+                raise Refused(409, t("deelnemen.kk_moved_title"), text, link) from None
+            raise self.refuse_live_error(error) from None
+        self.redirect(f"{self.base(session)}#s-{item_id}", status=303)
+
+
+class VoornemenHandler(Base):
+    """GET `/s/<CODE>/voornemen.txt`: this phone's intention as a text file to keep (kenniskring)."""
+
+    def get(self, code: str) -> None:
+        with store.read() as conn:
+            session = self.open_session(conn, code)
+            token = self.get_cookie(COOKIE) or ""
+            text = (
+                kenniskring.voornemen_text(conn, session["id"], token) if TOKEN_PATTERN.match(token) else ""
+            )
+        if not text:
+            raise Refused(404)
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.set_header("Content-Disposition", 'attachment; filename="voornemen.txt"')
+        self.finish(text)
+
+
+class FollowScript(Base):
+    """`/volg.js`: the few lines that let a kenniskring phone follow the trainer (no other script)."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=UTF-8")
+        self.set_header("Cache-Control", "public, max-age=3600")
+        self.finish(pages.FOLLOW_SCRIPT)
+
+
 class StatusHandler(Base):
     """`/s/<CODE>/status.json`: what a phone polls to follow the trainer (issue 18)."""
 
@@ -449,6 +516,7 @@ class StatusHandler(Base):
                     "live_version": session["live_version"],
                     "phase": session["phase"],
                     "current_position": session.get("current_position", 0),
+                    "answering_open": bool(session.get("answering_open", True)),
                 }
             )
         )
@@ -474,6 +542,9 @@ def make_app() -> tornado.web.Application:
             (rf"/s/{CODE}/stemmen", VoteHandler),
             (rf"/s/{CODE}/stem", VoteHandler),
             (rf"/s/{CODE}/status.json", StatusHandler),
+            (rf"/s/{CODE}/kk", KenniskringAnswerHandler),
+            (rf"/s/{CODE}/voornemen.txt", VoornemenHandler),
+            (r"/volg.js", FollowScript),
         ],
         xsrf_cookies=True,
         xsrf_cookie_kwargs={"httponly": True, "samesite": "Lax"},

@@ -397,3 +397,129 @@ def vote_closed_page(base: str, session: dict) -> str:
         f'<p><a class="btn" href="{_e(base)}">{_e(t("deelnemen.back_home"))}</a></p>'
     )
     return layout(t("deelnemen.vote_heading"), body, refresh_seconds=20)
+
+
+# -- kenniskring (issue 18): the phone shows the trainer's current activity and follows it ----------------
+
+FOLLOW_SCRIPT = """(function () {
+  var me = document.currentScript, url = me.dataset.status, now = me.dataset.stand;
+  function typing() {
+    return Array.prototype.some.call(document.querySelectorAll("textarea"), function (field) {
+      return field.value !== field.defaultValue;
+    });
+  }
+  function check() {
+    fetch(url, {cache: "no-store", credentials: "same-origin"}).then(function (reply) {
+      if (reply.status === 404 || reply.status === 410) { location.reload(); return null; }
+      return reply.ok ? reply.json() : null;
+    }).then(function (state) {
+      if (!state) { return; }
+      if ([state.current_position, state.answering_open, state.phase].join("|") !== now) {
+        if (typing()) { document.getElementById("verder").hidden = false; } else { location.reload(); }
+      }
+    }).catch(function () {});
+  }
+  setInterval(check, 2000);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { check(); } });
+})();
+"""
+
+
+def follow_state(session: dict) -> str:
+    """What the phone follows: the trainer's step, answering open or not, the phase (as status.json)."""
+    is_open = "true" if session.get("answering_open") else "false"
+    return f"{session.get('current_position', 0)}|{is_open}|{session.get('phase', '')}"
+
+
+def _kk_card(base: str, xsrf: str, item: dict, mine: dict, answering: bool, keep: str) -> str:
+    chosen, saved = mine.get("waarde", ""), mine.get("tekst", "")
+    off = "" if answering else " disabled"
+    question = f'<h2 id="q-{item["id"]}">{_e(item["tekst"])}</h2>' if item["tekst"] else ""
+    parts = [
+        f'<section class="card" id="s-{item["id"]}">{question}'
+        f'<form method="post" action="{_e(base)}/kk">{xsrf}'
+        f'<input type="hidden" name="item" value="{item["id"]}">'
+    ]
+    if item["options"]:
+        buttons = []
+        for option in item["options"]:
+            selected = option["value"] == chosen
+            mark = ' class="sel" aria-pressed="true"' if selected else ' aria-pressed="false"'
+            buttons.append(
+                f'<button type="submit" name="waarde" value="{_e(option["value"])}"{mark}{off}>'
+                f"{CHECK if selected else ''}{_e(_capital(option['label']))}</button>"
+            )
+        parts.append(
+            f'<div class="opts" role="group" aria-labelledby="q-{item["id"]}">{"".join(buttons)}</div>'
+        )
+        if item["kind"] == "stelling":  # an optional reason goes with the choice
+            parts.append(
+                f'<label for="t-{item["id"]}" style="margin-top:.8rem">{_e(t("deelnemen.kk_reason"))}</label>'
+                f'<textarea id="t-{item["id"]}" name="tekst" maxlength="{TEXT_MAX}"{off}>'
+                f"{_e(saved)}</textarea>"
+            )
+            if chosen:
+                parts.append(
+                    f'<button type="submit" name="waarde" value="{_e(chosen)}"{off}>'
+                    f"{_e(t('deelnemen.kk_reason_save'))}</button>"
+                )
+    else:
+        label = "" if item["tekst"] else f'<label for="t-{item["id"]}">{_e(t("deelnemen.kk_answer"))}</label>'
+        described = f' aria-labelledby="q-{item["id"]}"' if item["tekst"] else ""
+        parts.append(
+            f'{label}<textarea id="t-{item["id"]}" name="tekst" maxlength="{TEXT_MAX}"{described}{off}>'
+            f"{_e(saved)}</textarea>"
+            + (f'<p class="saved">{_e(t("deelnemen.saved"))}</p>' if saved else "")
+            + f'<button type="submit" name="waarde" value=""{off}>{_e(t("deelnemen.save_text"))}</button>'
+        )
+    parts.append("</form>")
+    if item["kind"] == "voornemen" and saved:
+        parts.append(keep)
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def kenniskring_page(base: str, xsrf: str, session: dict, view: dict, mailto: str) -> str:
+    """`/s/<CODE>` of a kenniskring: the trainer's current activity; the page follows the trainer (a tiny
+    script polls status.json and reloads, unless a text is being typed); without JavaScript a button."""
+    activity = view["activity"]
+    answering = view["answering_open"]
+    keep = (
+        f'<p><a class="btn" href="{_e(mailto)}">{_e(t("deelnemen.kk_keep_mail"))}</a></p>'
+        f'<p><a class="btn" href="{_e(base)}/voornemen.txt" download>'
+        f"{_e(t('deelnemen.kk_keep_download'))}</a></p>"
+    )
+    if activity is None:
+        body = f"<h1>{_e(session['naam'])}</h1><p>{_e(t('deelnemen.kk_waiting'))}</p>"
+    else:
+        step = t("deelnemen.kk_progress", n=view["position"] + 1, total=view["count"])
+        source = (
+            f'<p class="muted">{_e(t("deelnemen.source", source=activity["source"]))}</p>'
+            if activity["source"]
+            else ""
+        )
+        note = "" if answering else f'<p class="msg" role="status">{_e(t("deelnemen.kk_closed"))}</p>'
+        cards = "".join(
+            _kk_card(base, xsrf, item, view["mine"].get(item["id"], {}), answering, keep)
+            for item in view["items"]
+        )
+        body = (
+            f'<p class="top">{_e(session["naam"])} · {_e(step)}</p><h1>{_e(activity["titel"])}</h1>'
+            f"<p>{_e(activity['instruction'])}</p>{source}{note}{cards}"
+        )
+    moved = (
+        '<p class="msg" id="verder" role="status" style="position:sticky;top:0;z-index:1" hidden>'
+        f'{_e(t("deelnemen.kk_moved"))} <a href="{_e(base)}">{_e(t("deelnemen.refresh"))}</a></p>'
+    )
+    body = (
+        moved
+        + body
+        + (
+            f'<p class="muted">{_e(t("deelnemen.kk_follow"))}</p>'
+            f'<p><a class="btn" href="{_e(base)}">{_e(t("deelnemen.refresh"))}</a></p>'
+            f'<script src="/volg.js" data-status="{_e(base)}/status.json" '
+            f'data-stand="{_e(follow_state(session))}">'
+            "</script>"
+        )
+    )
+    return layout(activity["titel"] if activity else session["naam"], body)

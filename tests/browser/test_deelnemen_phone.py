@@ -179,3 +179,46 @@ def test_three_phones_join_answer_reload_and_hand_in(browser, deelnemen_server, 
         assert conn.execute(select(func.count()).select_from(T.answer)).scalar() == 4
         assert live.results(conn, session["id"])["ingeleverd"] == 1
         assert live.votes(conn, session["id"]) == {items[0]["id"]: 1}
+
+
+def test_kenniskring_phone_follows_the_trainer(browser, deelnemen_server, session):
+    """A kenniskring phone shows the current activity, answers it, and follows the trainer's "Volgende"
+    by itself (the page's small script polls status.json); a typed text is not thrown away."""
+    from stip import kenniskring
+
+    base = deelnemen_server
+    with store.write() as conn:
+        actor = schools.acting_staff_member(conn)
+        kring = kenniskring.start(conn, actor, "Kenniskring Noord")
+    context, phone = phone_page(browser)
+    try:
+        phone.goto(f"{base}{live.join_path(kring)}")
+        expect(phone.get_by_text("Activiteit 1 van")).to_be_visible()
+        first = phone.locator("section.card").first
+        first.get_by_role("textbox", name="Waarom? (mag leeg blijven)").fill(
+            "Ouders kennen hun kind het best"
+        )
+        first.get_by_role("button", name="Eens", exact=True).click()
+        first = phone.locator("section.card").first
+        expect(first.get_by_role("button", name="Eens", exact=True)).to_have_attribute("aria-pressed", "true")
+        expect(first.get_by_role("textbox")).to_have_value("Ouders kennen hun kind het best")
+        check_phone_layout(phone, "kenniskring")
+        with store.write() as conn:
+            kenniskring.go_next(conn, actor, kring["id"])
+        expect(phone.get_by_text("Activiteit 2 van")).to_be_visible(timeout=10_000)  # followed by itself
+        heading = phone.get_by_role("heading", level=1)
+        expect(heading).not_to_have_text("Stellingen om mee te beginnen")
+        check_phone_layout(phone, "kenniskring-tips")
+        # Typing when the trainer moves on: the page says so instead of reloading over the text.
+        with store.write() as conn:
+            kenniskring.go_next(conn, actor, kring["id"])
+        expect(phone.get_by_text("Activiteit 3 van")).to_be_visible(timeout=10_000)
+        phone.locator("textarea").first.fill("Eerst bellen met de ouders")
+        with store.write() as conn:
+            kenniskring.go_next(conn, actor, kring["id"])
+        expect(phone.get_by_text("De begeleider is verder.")).to_be_visible(timeout=10_000)
+        expect(phone.locator("textarea").first).to_have_value("Eerst bellen met de ouders")
+        check_phone_layout(phone, "kenniskring-verder")
+        phone.screenshot(path=str(SHOTS / "deelnemen-kenniskring-verder-scherm.png"))  # the sticky note
+    finally:
+        context.close()

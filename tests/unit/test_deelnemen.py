@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import func, select
 
-from stip import config, deelnemen, live, store
+from stip import config, deelnemen, kenniskring, live, store
 from stip.store import tables as T
 from tests.phones import Phone
 from tests.server import free_port
@@ -349,7 +349,8 @@ def test_security_headers_and_no_external_requests(base, session):
 def test_status_json(base, session, actor):
     phone = Phone(base)
     first = json.loads(phone.get(f"/s/{session['code']}/status.json").text)
-    assert set(first) == {"live_version", "phase", "current_position"} and first["phase"] == "invullen"
+    assert set(first) == {"live_version", "phase", "current_position", "answering_open"}
+    assert first["phase"] == "invullen" and first["answering_open"] is True
     answer(joined(base, session), session, statements(session)[0])
     after = json.loads(phone.get(f"/s/{session['code']}/status.json").text)
     assert after["live_version"] > first["live_version"]
@@ -458,7 +459,16 @@ def test_the_log_holds_no_code_secret_or_cookie(base, session, actor, caplog):
 
 def test_the_participant_app_imports_no_other_stip_module():
     """Its code can reach only the live-session service, the store, settings and texts (issue 17)."""
-    allowed = {"stip", "stip.live", "stip.store", "stip.i18n", "stip.config", "stip.serve", "stip.deelnemen"}
+    allowed = {
+        "stip",
+        "stip.live",
+        "stip.kenniskring",
+        "stip.store",
+        "stip.i18n",
+        "stip.config",
+        "stip.serve",
+    }
+    allowed.add("stip.deelnemen")
     for path in (config.REPO_ROOT / "stip" / "deelnemen").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("stip"):
@@ -492,3 +502,82 @@ def test_join_address_names_this_computer_on_the_network():
     assert deelnemen.join_address("127.0.0.1", 8867) == "http://127.0.0.1:8867"
     lan = deelnemen.join_address("0.0.0.0", 8867)
     assert lan.startswith("http://") and lan.endswith(":8867") and "0.0.0.0" not in lan
+
+
+# -- kenniskring (issue 18): one page, the trainer's current activity ----------------------------------
+
+
+@pytest.fixture
+def kring(actor):
+    with store.write() as conn:
+        return kenniskring.start(conn, actor, "Kenniskring Noord")
+
+
+def current_items(kring) -> list[dict]:
+    with store.read() as conn:
+        return kenniskring.current(conn, kring["id"])["items"]
+
+
+def test_kenniskring_phone_shows_the_current_activity_and_answers_it(base, kring, actor):
+    phone = joined(base, kring)
+    code = kring["code"]
+    page = phone.get(f"/s/{code}")
+    assert "Activiteit 1 van" in page.text and 'src="/volg.js"' in page.text
+    assert 'data-stand="0|true|invullen"' in page.text
+    statement = current_items(kring)[0]
+    assert statement["kind"] == "stelling"
+    form = {"item": str(statement["id"]), "waarde": "eens", "tekst": "Het werkt"}
+    saved = phone.post(f"/s/{code}/kk", form)
+    assert saved.status == 303 and saved.location == f"/s/{code}#s-{statement['id']}"
+    again = phone.get(f"/s/{code}")
+    card = again.text.split(f'id="s-{statement["id"]}"')[1].split("</section>")[0]
+    assert re.search(r'value="eens" class="sel" aria-pressed="true"', card) and "Het werkt</textarea>" in card
+    assert phone.get(f"/s/{code}/t/1").location == f"/s/{code}"  # no theme pages in a kenniskring
+    # The trainer moves on: the old activity is refused (409, a way back), the page shows the tips.
+    with store.write() as conn:
+        kenniskring.go_next(conn, actor, kring["id"])
+    late = phone.post(f"/s/{code}/kk", {**form, "waarde": "oneens"})
+    assert_dutch_page(late, 409)
+    assert f'href="/s/{code}"' in late.text
+    tips = phone.get(f"/s/{code}")
+    assert "Activiteit 2 van" in tips.text and 'data-stand="1|true|invullen"' in tips.text
+    status = json.loads(phone.get(f"/s/{code}/status.json").text)
+    assert status["current_position"] == 1 and status["answering_open"] is True
+    with store.write() as conn:
+        kenniskring.close_answering(conn, actor, kring["id"])
+    closed = phone.get(f"/s/{code}")
+    assert "Antwoorden is nu dicht" in closed.text and " disabled" in closed.text
+    tip = current_items(kring)[0]
+    assert phone.post(f"/s/{code}/kk", {"item": str(tip["id"]), "waarde": "doe_ik_al"}).status == 409
+    with store.read() as conn:
+        assert live.my_answers(conn, kring["id"], phone.cookies[deelnemen.COOKIE][0]) == {
+            statement["id"]: {"waarde": "eens", "tekst": "Het werkt"}
+        }
+
+
+def test_kenniskring_intention_can_be_kept_from_the_phone(base, kring, actor):
+    phone = joined(base, kring)
+    code = kring["code"]
+    with store.write() as conn:
+        session = live.get_session(conn, kring["id"])
+        last = len(kenniskring.activities(session)) - 1
+        kenniskring.go_to(conn, actor, kring["id"], last)
+    item = current_items(kring)[0]
+    assert item["kind"] == "voornemen"
+    assert phone.get(f"/s/{code}/voornemen.txt").status == 404
+    text = "Elke week één ouder bellen met goed nieuws <b>"
+    assert phone.post(f"/s/{code}/kk", {"item": str(item["id"]), "tekst": text}).status == 303
+    page = phone.get(f"/s/{code}")
+    assert "Mail het naar jezelf" in page.text and 'href="mailto:?subject=' in page.text
+    assert "&lt;b&gt;</textarea>" in page.text
+    kept = phone.get(f"/s/{code}/voornemen.txt")
+    assert kept.status == 200 and kept.header("Content-Disposition").startswith("attachment")
+    assert text in kept.text
+    assert Phone(base).get(f"/s/{code}/voornemen.txt").status == 404  # another phone has none
+
+
+def test_follow_script_is_served_from_the_app_itself(base):
+    script = Phone(base).get("/volg.js")
+    assert script.status == 200 and script.header("Content-Type").startswith("text/javascript")
+    assert "status.json" not in script.text or "dataset.status" in script.text
+    assert "http" not in script.text  # no other host
