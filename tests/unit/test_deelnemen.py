@@ -581,3 +581,21 @@ def test_follow_script_is_served_from_the_app_itself(base):
     assert script.status == 200 and script.header("Content-Type").startswith("text/javascript")
     assert "status.json" not in script.text or "dataset.status" in script.text
     assert "http" not in script.text  # no other host
+
+
+def test_a_kenniskring_journey_touches_only_session_tables(base, kring, actor):
+    forbidden = {table.name for table in T.metadata.sorted_tables} - SESSION_TABLES
+    phone = Phone(base)
+    with store.counting_statements() as sql:
+        phone.get(live.join_path(kring))
+        phone.get(f"/s/{kring['code']}")
+        for item in current_items(kring):
+            phone.post(f"/s/{kring['code']}/kk", {"item": str(item["id"]), "waarde": "eens", "tekst": "ja"})
+        phone.get(f"/s/{kring['code']}")
+        phone.get(f"/s/{kring['code']}/status.json")
+        phone.get(f"/s/{kring['code']}/voornemen.txt")
+    app_sql = [statement for statement in sql if not statement.lstrip().upper().startswith("PRAGMA")]
+    assert len(app_sql) > 10
+    for statement in app_sql:
+        assert not set(re.findall(r'"?([a-z_]+)"?', statement.lower())) & forbidden, statement
+    assert count(T.answer) == len(current_items(kring))
