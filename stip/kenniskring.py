@@ -795,19 +795,31 @@ def _series(kind: str):
     return [charts.Series(o, option_label(o), *fills[o]) for o in OPTIONS[kind]]
 
 
-def results_chart(result: dict[str, Any]) -> str:
-    """The SVG of a stelling or tip activity: one 100% bar per statement or tip ("" for other kinds)."""
+def _chart_label(kind: str, text: str) -> str:
+    """A tip card's name ("Gouden mail — stuur …" → "Gouden mail"): the chart stays readable from the back
+    of the room; the full text is in the table and the report."""
+    if kind == "tip" and " — " in text:
+        return text.split(" — ", 1)[0]
+    return text
+
+
+def results_chart(result: dict[str, Any], *, width: int = 760, label_chars: int = 46) -> str:
+    """The SVG of a stelling or tip activity: one 100% bar per statement or tip ("" for other kinds).
+    A narrower `width` draws larger text where the chart is stretched (the projector)."""
     from stip import charts
 
     kind = result["kind"]
     if kind not in ("stelling", "tip") or result["verborgen"]:
         return ""
-    rows = [(item["tekst"], item["antwoorden"]) for item in result["items"]]
+    rows = [(_chart_label(kind, item["tekst"]), item["antwoorden"]) for item in result["items"]]
     return charts.distribution(
         result["activity"]["titel"],
         t("kenniskring.chart_desc", count=result["deelnemers"]),
         rows,
         _series(kind),
+        width=width,
+        label_chars=label_chars,
+        max_label_lines=4,
         empty_text=t("kenniskring.no_answers"),
     )
 

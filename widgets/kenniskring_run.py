@@ -22,6 +22,7 @@ from widgets.teamscan_join import join_html, join_url, spaced_code
 
 POLL_SECONDS = 0.7
 PROJECTOR_CLASS = "stip-projector"
+PROJECTOR_CHART_WIDTH = 600  # stretched to the page in projector mode: larger text than the report's 760
 
 
 def _items_list(items: list[dict[str, Any]]) -> str:
@@ -68,7 +69,8 @@ def results_html(state: dict[str, Any], result: dict[str, Any] | None) -> str:
     else:
         kind = result["kind"]
         if kind in ("stelling", "tip"):
-            parts.append(f'<div class="stip-kk-chart">{K.results_chart(result)}</div>')
+            chart = K.results_chart(result, width=PROJECTOR_CHART_WIDTH, label_chars=34)
+            parts.append(f'<div class="stip-kk-chart">{chart}</div>')
         if kind == "stelling":
             for item in result["items"]:
                 reasons = [(o, x) for o, texts in item["redenen"].items() for x in texts]
