@@ -133,6 +133,7 @@ PATTERN_KEYS = {
 MAX_TITLE = 120
 MAX_INSTRUCTION = 600
 MAX_CLOUD_WORDS = 40
+PDF_HALO = ' stroke="#ffffff" stroke-width="3" paint-order="stroke"'  # as stip.charts draws it
 MIN_WORD_LENGTH = 2
 
 # Dutch words that say nothing in a word cloud (articles, pronouns, auxiliaries, small connecting words).
@@ -935,7 +936,9 @@ def report_pdf(conn: Connection, session_id: int) -> bytes:
     """The report as PDF (WeasyPrint, loaded on this call only)."""
     from stip.sheets import to_pdf
 
-    return to_pdf(report_html(conn, session_id))
+    # WeasyPrint draws SVG text without `paint-order`: the white outline that keeps a number readable on
+    # the screen would be painted over the number. In the PDF the numbers go without it.
+    return to_pdf(report_html(conn, session_id).replace(PDF_HALO, ""))
 
 
 def answers_csv(conn: Connection, session_id: int) -> bytes:
