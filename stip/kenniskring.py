@@ -844,14 +844,20 @@ def _texts_html(texts: list[str]) -> str:
     return f'<ul class="texts">{lines}</ul>'
 
 
-def activity_html(result: dict[str, Any], *, chart: bool = True, heading: str = "h2") -> str:
-    """One activity's results as HTML (escaped): chart and counts, reasons, texts, word cloud."""
+def activity_html(
+    result: dict[str, Any], *, chart: bool = True, heading: str | None = "h2", details: bool = True
+) -> str:
+    """One activity's results as HTML (escaped): chart and counts, reasons, texts, word cloud.
+    `heading` None leaves the title out; `details` False leaves out the table of counts and the reasons
+    (for the terugkomsessie's side-by-side view, where the charts carry the comparison)."""
     activity, kind = result["activity"], result["kind"]
-    parts = [
-        f'<section class="activity"><{heading}>{_e(activity["titel"])}</{heading}>',
+    parts = ['<section class="activity">']
+    if heading:
+        parts.append(f"<{heading}>{_e(activity['titel'])}</{heading}>")
+    parts.append(
         f'<p class="meta">{_e(kind_label(kind))} · '
-        f"{_e(t('kenniskring.answered', count=result['deelnemers']))}</p>",
-    ]
+        f"{_e(t('kenniskring.answered', count=result['deelnemers']))}</p>"
+    )
     if result["verborgen"]:
         parts.append(f'<p class="hidden">{_e(t("kenniskring.hidden", minimum=result["min_groep"]))}</p>')
     elif kind in ("stelling", "tip"):
@@ -865,11 +871,12 @@ def activity_html(result: dict[str, Any], *, chart: bool = True, heading: str = 
             + "</tr>"
             for item in result["items"]
         )
-        parts.append(
-            f'<table class="counts"><thead><tr><th>{_e(t("kenniskring.col_item"))}</th>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>"
-        )
-        if kind == "stelling":
+        if details:
+            parts.append(
+                f'<table class="counts"><thead><tr><th>{_e(t("kenniskring.col_item"))}</th>{head}'
+                f"</tr></thead><tbody>{body}</tbody></table>"
+            )
+        if kind == "stelling" and details:
             for item in result["items"]:
                 reasons = [(o, x) for o, texts in item["redenen"].items() for x in texts]
                 if reasons:

@@ -92,11 +92,11 @@ def compare_html(compared: dict[str, Any]) -> str:
     for entry in compared["activities"]:
         parts.append(safe_html("<h3>{titel}</h3>", titel=entry["titel"]))
         left = (
-            K.activity_html(entry["eerder"], heading="h4")
+            K.activity_html(entry["eerder"], heading=None, details=False)
             if entry["eerder"]
             else safe_html('<p class="stip-muted">{text}</p>', text=t("kenniskring_ui.not_in_earlier"))
         )
-        right = K.activity_html(entry["nu"], heading="h4")
+        right = K.activity_html(entry["nu"], heading=None, details=False)
         parts.append(
             safe_html(
                 '<div class="stip-kk-compare"><div><p class="stip-kk-round">{a}</p>',

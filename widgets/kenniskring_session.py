@@ -21,18 +21,17 @@ from widgets.kenniskring_run import RunPanel
 
 def header_html(session: dict[str, Any]) -> str:
     settings = session["settings"]
-    bits = [format_date(session["held_on"]) if session["held_on"] else "", settings.get("plaats", "")]
     schools = ", ".join(settings.get("scholen") or [])
-    status = t(
-        "kenniskring_ui.status_open" if session["status"] == "open" else "kenniskring_ui.status_closed"
-    )
+    bits = [
+        format_date(session["held_on"]) if session["held_on"] else "",
+        settings.get("plaats", ""),
+        t("kenniskring.schools", scholen=schools) if schools else "",
+        t("kenniskring_ui.status_open" if session["status"] == "open" else "kenniskring_ui.status_closed"),
+    ]
     return safe_html(
-        '<div class="stip-session-head"><h2>{naam}</h2>'
-        '<p class="stip-muted">{meta}{schools} · {status}</p></div>',
+        '<div class="stip-session-head"><h2>{naam}</h2><p class="stip-muted">{meta}</p></div>',
         naam=session["naam"],
         meta=" · ".join(b for b in bits if b),
-        schools=(" · " + t("kenniskring.schools", scholen=schools)) if schools else "",
-        status=status,
     )
 
 

@@ -212,3 +212,21 @@ def test_join_qr_and_phones_follow_the_trainer(page, kenniskring_server, monkeyp
     with store.read() as conn:
         view = K.phone_view(conn, sid, "laatkomer-na-een-herlaad-aaaaaaaa")
     assert view["position"] == 1 and view["activity"]["titel"] == "Tips-kaartjes"
+
+
+def test_terugkomsessie_shows_the_earlier_results_beside(page, stip_server, server_db):
+    from stip import schools
+
+    with store.write() as conn:
+        actor = schools.acting_staff_member(conn)
+        first = K.start(conn, actor, "Kenniskring september")
+        second = K.start(conn, actor, "Terugkomsessie november", previous_id=first["id"])
+    phones_answer(first["id"], [(f"eerst-{n}-aaaaaaaaaaaaaaaaaaa", 0, "oneens", "") for n in range(3)])
+    phones_answer(second["id"], [(f"later-{n}-aaaaaaaaaaaaaaaaaaa", 0, "eens", "") for n in range(4)])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{stip_server}/voila/render/Kenniskring.ipynb?sessie={second['id']}")
+    page.get_by_role("tab", name="Terugkomsessie").click()
+    expect(page.get_by_text("Kenniskring september · 3 deelnemers").first).to_be_visible()
+    expect(page.get_by_text("Terugkomsessie november · 4 deelnemers").first).to_be_visible()
+    page.locator(".stip-kk-compare").first.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS.format("9-terugkomsessie"))
