@@ -47,6 +47,10 @@ def test_prepare_run_and_report(page, stip_server, server_db):
     page.get_by_role("textbox", name="Plaats").fill("Utrecht")
     page.get_by_role("textbox", name="Scholen").fill("Het Lyceum\nCollege Oost")
     page.screenshot(path=SHOTS.format("1-prepare"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("button", name="Kenniskring starten").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS.format("1b-prepare-phone"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     start.click()
 
     expect(page.get_by_role("tab", name="Presenteren")).to_be_visible()
