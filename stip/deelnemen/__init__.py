@@ -179,6 +179,17 @@ class Base(tornado.web.RequestHandler):
     def xsrf(self) -> str:
         return self.xsrf_form_html()
 
+    def text_fields(self) -> dict[int, str]:
+        """The form's `tekst-<item id>` fields (a page's comment, open questions, cases)."""
+        texts: dict[int, str] = {}
+        for name in self.request.body_arguments:
+            found = TEXT_FIELD.match(name)
+            if found:
+                texts[int(found.group(1))] = self.get_body_argument(name, "")
+        if len(texts) > MAX_TEXT_FIELDS:
+            raise Refused(400)
+        return texts
+
     def int_argument(self, name: str) -> int:
         raw = self.get_body_argument(name, "")
         if not raw.isdigit() or len(raw) > 12:
@@ -357,13 +368,7 @@ class TextHandler(Writing):
         go = self.get_body_argument("ga", "opslaan")
         if not PAGE_PATTERN.match(page) or not GO_PATTERN.match(go):
             raise Refused(400)
-        texts: dict[int, str] = {}
-        for name in self.request.body_arguments:
-            found = TEXT_FIELD.match(name)
-            if found:
-                texts[int(found.group(1))] = self.get_body_argument(name, "")
-        if len(texts) > MAX_TEXT_FIELDS:
-            raise Refused(400)
+        texts = self.text_fields()
         try:
             with store.write() as conn:
                 session = self.open_session(conn, code)
@@ -459,15 +464,27 @@ class KenniskringAnswerHandler(Writing):
     reason, or a text). An activity the trainer has left, or closed answering, gets 409 and a way back."""
 
     def post(self, code: str) -> None:
-        item_id = self.int_argument("item")
-        waarde = self.get_body_argument("waarde", "")
-        tekst = self.get_body_argument("tekst", "")
+        texts = self.text_fields()
+        if texts:  # an activity of text items only: one form, every field saved
+            item_id = self.int_argument("bewaar") if self.get_body_argument("bewaar", "") else min(texts)
+            waarde = tekst = ""
+        else:
+            item_id = self.int_argument("item")
+            waarde = self.get_body_argument("waarde", "")
+            tekst = self.get_body_argument("tekst", "")
         try:
             with store.write() as conn:
                 session = self.open_session(conn, code)
                 if session["kind"] != kenniskring.KIND:
                     raise Refused(400)
-                kenniskring.save_answer(conn, session["id"], self.token(session), item_id, waarde, tekst)
+                token = self.token(session)
+                if texts:
+                    mine = live.my_answers(conn, session["id"], token)
+                    for text_id, text in texts.items():
+                        if text.strip() or text_id in mine:  # empty fields of a new phone store nothing
+                            kenniskring.save_answer(conn, session["id"], token, text_id, "", text)
+                else:
+                    kenniskring.save_answer(conn, session["id"], token, item_id, waarde, tekst)
         except live.LiveError as error:
             if error.message_key in ("kenniskring.not_current", "live.answering_closed"):
                 text = t(error.message_key, **error.values)

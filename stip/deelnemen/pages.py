@@ -431,15 +431,18 @@ def follow_state(session: dict) -> str:
     return f"{session.get('current_position', 0)}|{is_open}|{session.get('phase', '')}"
 
 
-def _kk_card(base: str, xsrf: str, item: dict, mine: dict, answering: bool, keep: str) -> str:
+def _kk_card(base: str, xsrf: str, item: dict, mine: dict, answering: bool, keep: str, shared: bool) -> str:
+    """One item of the current activity. `shared`: the activity has only text items, and they are fields
+    of one form (each "Opslaan" saves every field, so typing in two cases loses nothing)."""
     chosen, saved = mine.get("waarde", ""), mine.get("tekst", "")
     off = "" if answering else " disabled"
     question = f'<h2 id="q-{item["id"]}">{_e(item["tekst"])}</h2>' if item["tekst"] else ""
-    parts = [
-        f'<section class="card" id="s-{item["id"]}">{question}'
-        f'<form method="post" action="{_e(base)}/kk">{xsrf}'
-        f'<input type="hidden" name="item" value="{item["id"]}">'
-    ]
+    parts = [f'<section class="card" id="s-{item["id"]}">{question}']
+    if not shared:
+        parts.append(
+            f'<form method="post" action="{_e(base)}/kk">{xsrf}'
+            f'<input type="hidden" name="item" value="{item["id"]}">'
+        )
     if item["options"]:
         buttons = []
         for option in item["options"]:
@@ -466,13 +469,17 @@ def _kk_card(base: str, xsrf: str, item: dict, mine: dict, answering: bool, keep
     else:
         label = "" if item["tekst"] else f'<label for="t-{item["id"]}">{_e(t("deelnemen.kk_answer"))}</label>'
         described = f' aria-labelledby="q-{item["id"]}"' if item["tekst"] else ""
+        name, button = ("tekst", 'name="waarde" value=""')
+        if shared:
+            name, button = (f"tekst-{item['id']}", f'name="bewaar" value="{item["id"]}"')
         parts.append(
-            f'{label}<textarea id="t-{item["id"]}" name="tekst" maxlength="{TEXT_MAX}"{described}{off}>'
+            f'{label}<textarea id="t-{item["id"]}" name="{name}" maxlength="{TEXT_MAX}"{described}{off}>'
             f"{_e(saved)}</textarea>"
             + (f'<p class="saved">{_e(t("deelnemen.saved"))}</p>' if saved else "")
-            + f'<button type="submit" name="waarde" value=""{off}>{_e(t("deelnemen.save_text"))}</button>'
+            + f'<button type="submit" {button}{off}>{_e(t("deelnemen.save_text"))}</button>'
         )
-    parts.append("</form>")
+    if not shared:
+        parts.append("</form>")
     if item["kind"] == "voornemen" and saved:
         parts.append(keep)
     parts.append("</section>")
@@ -499,10 +506,13 @@ def kenniskring_page(base: str, xsrf: str, session: dict, view: dict, mailto: st
             else ""
         )
         note = "" if answering else f'<p class="msg" role="status">{_e(t("deelnemen.kk_closed"))}</p>'
+        shared = bool(view["items"]) and not any(item["options"] for item in view["items"])
         cards = "".join(
-            _kk_card(base, xsrf, item, view["mine"].get(item["id"], {}), answering, keep)
+            _kk_card(base, xsrf, item, view["mine"].get(item["id"], {}), answering, keep, shared)
             for item in view["items"]
         )
+        if shared:
+            cards = f'<form method="post" action="{_e(base)}/kk">{xsrf}{cards}</form>'
         body = (
             f'<p class="top">{_e(session["naam"])} · {_e(step)}</p><h1>{_e(activity["titel"])}</h1>'
             f"<p>{_e(activity['instruction'])}</p>{source}{note}{cards}"

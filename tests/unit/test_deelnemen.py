@@ -599,3 +599,25 @@ def test_a_kenniskring_journey_touches_only_session_tables(base, kring, actor):
     for statement in app_sql:
         assert not set(re.findall(r'"?([a-z_]+)"?', statement.lower())) & forbidden, statement
     assert count(T.answer) == len(current_items(kring))
+
+
+def test_kenniskring_cases_are_one_form_and_every_typed_answer_is_saved(base, kring, actor):
+    with store.write() as conn:
+        kenniskring.go_to(conn, actor, kring["id"], 2)
+    cases = current_items(kring)
+    assert len(cases) >= 2 and all(not item["options"] for item in cases)
+    phone = joined(base, kring)
+    page = phone.get(f"/s/{kring['code']}")
+    assert page.text.count(f'action="/s/{kring["code"]}/kk"') == 1
+    empty = {f"tekst-{item['id']}": "" for item in cases}
+    nothing = phone.post(f"/s/{kring['code']}/kk", {**empty, "bewaar": str(cases[0]["id"])})
+    assert nothing.status == 303 and count(T.participant) == 0
+    typed = {**empty, f"tekst-{cases[0]['id']}": "Eerst bellen", f"tekst-{cases[1]['id']}": "Samen plannen"}
+    saved = phone.post(f"/s/{kring['code']}/kk", {**typed, "bewaar": str(cases[1]["id"])})
+    assert saved.location == f"/s/{kring['code']}#s-{cases[1]['id']}"
+    with store.read() as conn:
+        mine = live.my_answers(conn, kring["id"], phone.cookies[deelnemen.COOKIE][0])
+    assert {item_id: answer["tekst"] for item_id, answer in mine.items()} == {
+        cases[0]["id"]: "Eerst bellen",
+        cases[1]["id"]: "Samen plannen",
+    }
