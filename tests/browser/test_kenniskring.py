@@ -186,7 +186,16 @@ def status(deelnemers: str, code: str) -> dict:
         return json.loads(response.read())
 
 
-def test_join_qr_and_phones_follow_the_trainer(page, kenniskring_server, monkeypatch):
+def phone_page(browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="nl-NL"
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(30_000)
+    return context, phone
+
+
+def test_join_qr_and_phones_follow_the_trainer(browser, page, kenniskring_server, monkeypatch):
     base, deelnemers, env = kenniskring_server
     monkeypatch.setenv("STIP_DATA", env["STIP_DATA"])
     monkeypatch.setenv("STIP_USER", env["STIP_USER"])
@@ -216,6 +225,40 @@ def test_join_qr_and_phones_follow_the_trainer(page, kenniskring_server, monkeyp
     with store.read() as conn:
         view = K.phone_view(conn, sid, "laatkomer-na-een-herlaad-aaaaaaaa")
     assert view["position"] == 1 and view["activity"]["titel"] == "Tips-kaartjes"
+    page.get_by_role("button", name="Vorige").click()
+    expect(page.locator(".stip-kk-activity h2")).to_have_text("Stellingen om mee te beginnen")
+
+    # Three phones join with the code, answer the first statement; the projector shows 3 and the split.
+    phones = []
+    try:
+        for choice in ("Eens", "Oneens", "Eens"):
+            context, phone = phone_page(browser)
+            phones.append((context, phone))
+            phone.goto(deelnemers + "/")
+            phone.get_by_role("textbox", name="Code").fill(code.lower())
+            phone.get_by_role("button", name="Meedoen").click()
+            expect(phone.get_by_text("Activiteit 1 van")).to_be_visible()
+            card = phone.locator("section.card").first
+            card.get_by_role("button", name=choice, exact=True).click()
+            card = phone.locator("section.card").first
+            expect(card.get_by_role("button", name=choice, exact=True)).to_have_attribute(
+                "aria-pressed", "true"
+            )
+        expect(page.locator(".stip-kk-view .stip-live-number")).to_have_text("3")
+        expect(page.locator(".stip-kk-view svg")).to_have_count(1)
+        phones[0][1].screenshot(path=SHOTS.format("10-phone-stelling"))
+        page.screenshot(path=SHOTS.format("10-projector-three-phones"))
+        # "Volgende": every phone follows by itself; one that reloads is on the tips as well.
+        page.get_by_role("button", name="Volgende").click()
+        for _, phone in phones:
+            expect(phone.get_by_text("Activiteit 2 van")).to_be_visible()
+        phones[1][1].reload()
+        expect(phones[1][1].get_by_text("Activiteit 2 van")).to_be_visible()
+        expect(phones[1][1].get_by_role("heading", level=1)).to_have_text("Tips-kaartjes")
+        phones[1][1].screenshot(path=SHOTS.format("11-phone-tips"), full_page=True)
+    finally:
+        for context, _ in phones:
+            context.close()
 
 
 def test_terugkomsessie_shows_the_earlier_results_beside(page, stip_server, server_db):
