@@ -415,6 +415,8 @@ def _readable(values: dict[str, Any], data: dict) -> dict[str, Any]:
 
             value = field_label(value)
         shown[field] = value
+    if values.get("veld") == "vervolg_afspraak" and "voorbereiding_id" in values:  # a number: say where
+        shown["waarde"] = t("privacy.follow_up_in_afspraken")
     return shown
 
 

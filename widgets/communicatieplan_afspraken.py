@@ -40,7 +40,10 @@ GEHOLPEN_KEYS = {
     "deels": "afsprakenpanel.geholpen_deels",
     "nee": "afsprakenpanel.geholpen_nee",
 }
-KIND_KEYS = {"startgesprek": "afsprakenpanel.kind_startgesprek"}
+KIND_KEYS = {
+    "startgesprek": "afsprakenpanel.kind_startgesprek",
+    "moeilijk": "afsprakenpanel.kind_moeilijk",
+}
 NO_TALK = 0  # the dropdown's "no conversation" (a Dropdown value None would show as no choice at all)
 
 

@@ -311,3 +311,20 @@ def test_the_author_deletes_a_preparation_with_its_conversation_agreements_stay(
         assert conn.execute(select(func.count()).select_from(T.voorbereiding_antwoord)).scalar_one() == 0
         left = conn.execute(select(T.afspraak.c.wat, T.afspraak.c.conversation_id)).all()
     assert [(r.wat, r.conversation_id) for r in left] == [("Melden bij de mentor", None)]
+
+
+def test_inzage_says_where_the_follow_up_is_instead_of_its_number(actor, prep):
+    with store.write() as conn:
+        mg.set_follow_up(conn, actor, prep["id"], date(2026, 12, 17), "Vervolggesprek", {})
+    with store.read() as conn:
+        data = json.loads(json.dumps(privacy.inzage(conn, actor, prep["student_id"]), default=str))
+    page = privacy.inzage_html(data)
+    assert "Vervolggesprek" in page  # the agreement itself, under the agreements
+    assert "staat bij de afspraken" in page
+    with store.read() as conn:
+        number = conn.execute(
+            select(T.voorbereiding_antwoord.c.waarde).where(
+                T.voorbereiding_antwoord.c.veld == "vervolg_afspraak"
+            )
+        ).scalar_one()
+    assert number and f"<td>{number}</td>" not in page.replace(" ", "")
