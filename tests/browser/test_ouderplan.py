@@ -74,7 +74,8 @@ def test_plan_activity_reload_pdf_and_rounds(page, stip_server, demo_team):
     with open(f"{SHOTS}/plan.pdf", "wb") as handle:
         handle.write(open(download.value.path(), "rb").read())
 
-    page.get_by_label("Schooljaar", exact=True).select_option(index=1)  # last year's plan, from the first round
+    # last year's plan, from the first round
+    page.get_by_label("Schooljaar", exact=True).select_option(index=1)
     expect(page.get_by_text("Volgende ronde, ").first).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 1400})
     page.screenshot(path=f"{SHOTS}/last-year.png")
