@@ -30,6 +30,7 @@ SETTINGS = (
     "STIP_LANGUAGE",
     "STIP_CULL_SECONDS",
     "STIP_MAX_KERNELS",
+    "STIP_DEELNEMERS_URL",
 )
 KERNELS_PER_GB = 4  # a kernel takes 53–110 MiB (DESIGN §7); leave room for the rest of the machine
 MIN_KERNELS = 4
