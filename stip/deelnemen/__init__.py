@@ -47,6 +47,7 @@ CODE = r"([A-Za-z0-9-]{1,20})"
 PAGE_PATTERN = re.compile(r"^(klaar|[0-9]{1,3})$")
 GO_PATTERN = re.compile(r"^(opslaan|inleveren|start|klaar|t/[0-9]{1,3})$")  # the text form's buttons
 TEXT_FIELD = re.compile(r"^tekst-([0-9]{1,12})$")
+REASON_FIELD = re.compile(r"^reden-([0-9]{1,12})$")  # kk-reasons: other statements' typed reasons
 MAX_TEXT_FIELDS = 20
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -485,6 +486,7 @@ class KenniskringAnswerHandler(Writing):
                             kenniskring.save_answer(conn, session["id"], token, text_id, "", text)
                 else:
                     kenniskring.save_answer(conn, session["id"], token, item_id, waarde, tekst)
+                    self.save_other_reasons(conn, session["id"], token, item_id)  # kk-reasons
         except live.LiveError as error:
             if error.message_key in ("kenniskring.not_current", "live.answering_closed"):
                 text = t(error.message_key, **error.values)
@@ -492,6 +494,23 @@ class KenniskringAnswerHandler(Writing):
                 raise Refused(409, t("deelnemen.kk_moved_title"), text, link) from None
             raise self.refuse_live_error(error) from None
         self.redirect(f"{self.base(session)}#s-{item_id}", status=303)
+
+
+    def save_other_reasons(self, conn, session_id: int, token: str, answered: int) -> None:  # kk-reasons
+        """The reasons typed on the page's other statements (`reden-<item id>`, added by volg.js when a
+        button is tapped): saved beside the choice already given, so a tap never loses them."""
+        reasons = {}
+        for name in self.request.body_arguments:
+            found = REASON_FIELD.match(name)
+            if found and int(found.group(1)) != answered:
+                reasons[int(found.group(1))] = self.get_body_argument(name, "").strip()
+        if len(reasons) > MAX_TEXT_FIELDS:
+            raise Refused(400)
+        mine = live.my_answers(conn, session_id, token) if reasons else {}
+        for item_id, reason in sorted(reasons.items()):
+            stored = mine.get(item_id, {})
+            if reason != stored.get("tekst", ""):
+                kenniskring.save_answer(conn, session_id, token, item_id, stored.get("waarde", ""), reason)
 
 
 class VoornemenHandler(Base):

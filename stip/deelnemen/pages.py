@@ -419,6 +419,14 @@ FOLLOW_SCRIPT = """(function () {
       }
     }).catch(function () {});
   }
+  document.addEventListener("submit", function (event) {  // kk-reasons: typed reasons go along
+    Array.prototype.forEach.call(document.querySelectorAll("textarea[data-reden]"), function (field) {
+      if (event.target.contains(field) || field.value === field.defaultValue) { return; }
+      var extra = document.createElement("input");
+      extra.type = "hidden"; extra.name = "reden-" + field.dataset.reden; extra.value = field.value;
+      event.target.appendChild(extra);
+    });
+  });
   setInterval(check, 2000);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) { check(); } });
 })();
@@ -458,7 +466,8 @@ def _kk_card(base: str, xsrf: str, item: dict, mine: dict, answering: bool, keep
         if item["kind"] == "stelling":  # an optional reason goes with the choice
             parts.append(
                 f'<label for="t-{item["id"]}" style="margin-top:.8rem">{_e(t("deelnemen.kk_reason"))}</label>'
-                f'<textarea id="t-{item["id"]}" name="tekst" maxlength="{TEXT_MAX}"{off}>'
+                f'<textarea id="t-{item["id"]}" name="tekst" data-reden="{item["id"]}" '  # kk-reasons
+                f'maxlength="{TEXT_MAX}"{off}>'
                 f"{_e(saved)}</textarea>"
             )
             if chosen:
