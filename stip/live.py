@@ -89,6 +89,7 @@ __all__ = [
     "votes",
     "results",
     "compare_rounds",
+    "shown_change",
     "scale_label",
     "role_label",
     "normalize_code",
@@ -762,10 +763,16 @@ def results(conn: Connection, session_id: int, *, role: str | None = None) -> di
 
 
 def _change(means: list[float | None]) -> float | None:
-    """The last round's mean minus the one before (None when either is missing)."""
+    """The last round's mean minus the one before (None when either is missing), as the difference of the
+    means as they are shown (one decimal): 2,3 → 2,8 is "+0,5", never "+0,4" (review: shown-change)."""
     if len(means) < 2 or means[-1] is None or means[-2] is None:
         return None
-    return round(means[-1] - means[-2], 2)
+    return shown_change(means[-2], means[-1])
+
+
+def shown_change(before: float, after: float) -> float:
+    """`after − before` of the two means rounded as the screens and documents show them (one decimal)."""
+    return round(round(after, 1) - round(before, 1), 1)
 
 
 def compare_rounds(conn: Connection, session_id: int) -> dict[str, Any]:

@@ -427,7 +427,7 @@ def _later_round(conn: Connection, session_id: int) -> dict[str, Any] | None:
     items = {}
     for item in compared["items"]:
         before, after = item["gemiddelden"][here], item["gemiddelden"][there]
-        change = round(after - before, 2) if before is not None and after is not None else None
+        change = live.shown_change(before, after) if before is not None and after is not None else None
         items[item["key"]] = {"gemiddelde": after, "verschil": change}
     return {"session": {"naam": later.naam, "held_on": later.held_on}, "items": items}
 

@@ -128,9 +128,8 @@ class RoundsPanel(w.VBox):
         self.children = tuple(children)
 
     def _theme_title(self, theme: dict) -> str:
-        means = theme["gemiddelden"]
-        if len(means) >= 2 and means[-1] is not None and means[-2] is not None:
-            return t("rounds.theme_title", theme=theme["theme"], change=change_text(means[-1] - means[-2]))
+        if theme.get("verschil") is not None:  # the change of the shown means (review: shown-change)
+            return t("rounds.theme_title", theme=theme["theme"], change=change_text(theme["verschil"]))
         return theme["theme"]
 
     def _theme_panel(self, theme: str, names: list[str]) -> w.Widget:

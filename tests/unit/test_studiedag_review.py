@@ -1,0 +1,33 @@
+"""Found on a study-day review (a facilitator, a projector, three phones): each test would have caught one
+thing a team saw on the screen or in the document."""
+
+from __future__ import annotations
+
+from stip import live, store
+from stip.ouderplan_document import change_text
+from tests.unit.test_live import ITEMS, fill, start
+from widgets.teamscan_rounds import RoundsPanel
+
+
+def test_the_change_between_rounds_is_the_change_of_the_means_as_shown(actor):
+    # Round 1: a.1 = 2,2,3 → 2.33 (shown 2,3); round 2: 2,3,3,3 → 2.75 (shown 2,8). A room that reads
+    # "2,3 → 2,8" must read "+0,5" beside it, not "+0,4" (was: the change of the unrounded means).
+    first = start(actor)
+    fill(first, {"t1": ["2", "2", "2"], "t2": ["2", "2", "2"], "t3": ["3", "2", "2"]})
+    second = start(actor, items=ITEMS, previous_id=first["id"])
+    fill(
+        second,
+        {"u1": ["2", "2", "2"], "u2": ["3", "2", "2"], "u3": ["3", "2", "2"], "u4": ["3", "2", "2"]},
+    )
+    with store.read() as conn:
+        compared = live.compare_rounds(conn, second["id"])
+    a1 = next(i for i in compared["items"] if i["key"] == "a.1")
+    assert a1["gemiddelden"] == [2.33, 2.75]
+    assert change_text(a1["verschil"]) == "+0,5"
+    theme_a = next(th for th in compared["themes"] if th["theme"] == "Thema A")
+    # Thema A: (2+2+3+2+2+2)/6 = 2.17 (2,2) → (2+3+3+3+2+2+2+2)/8 = 2.375 → 2.38 (2,4): "+0,2"
+    assert change_text(theme_a["verschil"]) == "+0,2"
+
+    panel = RoundsPanel(second["id"], actor=actor)
+    titles = [panel.accordion.get_title(n) for n in range(len(panel.accordion.children))]
+    assert any(title.startswith("Thema A") and "+0,2" in title for title in titles), titles
