@@ -714,14 +714,20 @@ def _activity_result(activity: dict[str, Any], item_list: list[dict[str, Any]], 
     if kind == "tip":  # the room's pattern: what most already do, most want to try, least fits
         counted = [i for i in result_items if i["n"]]
 
-        def top(option: str) -> list[int]:
+        def top(option: str) -> list[int]:  # only tips where this option beats each other one
             ranked = sorted(counted, key=lambda i: (-i["antwoorden"][option] / i["n"], i["tekst"]))
-            return [i["id"] for i in ranked if i["antwoorden"][option]][:3]
+            return [i["id"] for i in ranked if _leads(i["antwoorden"], option)][:3]
 
         result["patroon"] = {option: top(option) for option in OPTIONS["tip"]}
     if kind == "woordwolk":
         result["woorden"] = word_frequencies([x for i in result_items for x in i["teksten"]])
     return result
+
+
+def _leads(counts: dict[str, int], option: str) -> bool:
+    """More answers for `option` than for every other option: a 1/1/1 tie leads nowhere, so a tip is
+    never under "most already do" and "fits least" at once."""
+    return all(counts[option] > n for other, n in counts.items() if other != option)
 
 
 def all_results(conn: Connection, session_id: int) -> dict[str, Any]:
