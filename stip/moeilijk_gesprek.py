@@ -232,6 +232,7 @@ def get(conn: Connection, actor: Actor, voorbereiding_id: object) -> dict[str, A
                 *T.STUDENT_NAME,
                 T.klas.c.name.label("klas"),
                 T.staff_member.c.naam.label("mentor"),
+                T.staff_member.c.login.label("mentor_login"),
                 T.school.c.name.label("school"),
             )
             .select_from(V)
@@ -294,7 +295,8 @@ def get(conn: Connection, actor: Actor, voorbereiding_id: object) -> dict[str, A
             "student": naam,
             "roepnaam": row["roepnaam"],
             "klas": row["klas"] or "",
-            "mentor": row["mentor"] or "",
+            # a name that is still the login ("root", "j.devries") is not a name to print on the sheet
+            "mentor": row["mentor"] if row["mentor"] and row["mentor"] != row["mentor_login"] else "",
             "school": row["school"] or "",
             "soort": row["soort"],
             "tolk_taal": answers.get("tolk_taal", "") if answers.get("tolk") == "ja" else "",
