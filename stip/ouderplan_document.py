@@ -43,6 +43,7 @@ h2 { font-size: 13pt; color: #1f4e79; margin: 0 0 2mm; }
 .figure p { margin: 0 0 1mm; }
 .figure p.later { font-weight: bold; color: #1f4e79; margin-top: 1mm; }
 .figure svg { width: 100%; height: auto; max-width: 175mm; }
+.activity-block { break-inside: avoid; page-break-inside: avoid; }
 table.activity { width: 100%; border-collapse: collapse; margin: 2mm 0 4mm; page-break-inside: avoid; }
 table.activity caption { text-align: left; font-weight: bold; padding: 1.5mm 2mm; background: #eef3f8;
   border: 1px solid #c9d3de; border-bottom: 0; }
@@ -165,7 +166,11 @@ def _activity_html(number: int, activity: dict[str, Any]) -> str:
         )
         rows.append(f"<tr><th>{escape(t(FIELD_KEYS[name]))}</th>{cell}</tr>")
     caption = escape(t("ouderplan.activity_number", number=number)) + " " + _text(wat)
-    return f'<table class="activity"><caption>{caption}</caption>{"".join(rows)}</table>'
+    # In a block that avoids a page break: the table alone let its caption end a page (review: orphan)
+    return (
+        f'<div class="activity-block"><table class="activity"><caption>{caption}</caption>'
+        f"{''.join(rows)}</table></div>"
+    )
 
 
 def document_html(data: dict[str, Any]) -> str:

@@ -31,3 +31,36 @@ def test_the_change_between_rounds_is_the_change_of_the_means_as_shown(actor):
     panel = RoundsPanel(second["id"], actor=actor)
     titles = [panel.accordion.get_title(n) for n in range(len(panel.accordion.children))]
     assert any(title.startswith("Thema A") and "+0,2" in title for title in titles), titles
+
+
+def test_an_activity_in_the_pdf_never_leaves_its_title_alone_at_the_bottom_of_a_page():
+    # Was: "Activiteit 1: …" as the last line of a page, its rows on the next (the table avoided a break,
+    # its caption did not). Seven priorities with a chart and an activity each: some must cross a page.
+    import io
+
+    from pypdf import PdfReader
+
+    from stip import ouderplan_document as doc
+    from tests.unit.test_ouderplan_document import activity, data
+
+    plan = data()
+    first = plan["priorities"][0]
+    plan["priorities"] = []
+    for n in range(1, 8):
+        plan["priorities"].append(
+            {
+                **first,
+                "id": n,
+                "titel": f"Prioriteit nummer {n} met een titel over twee regels: ouders horen ook "
+                "van ons als het goed gaat met hun kind",
+                "activities": [
+                    activity(n, wat=f"Wat-{n} doen we", doel_ouders="Ouders weten het.", nodig=f"Nodig-{n}")
+                ],
+            }
+        )
+        plan["figures"][n] = plan["figures"][1]
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(doc.document_pdf(plan))).pages]
+    assert len(pages) >= 2
+    for n in range(1, 8):
+        (title_page,) = [i for i, text in enumerate(pages) if f"Wat-{n} doen we" in text]
+        assert f"Nodig-{n}" in pages[title_page], f"activity {n}: title and rows on different pages"
