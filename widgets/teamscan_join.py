@@ -31,8 +31,9 @@ def join_html(session: dict[str, Any]) -> str:
     url = join_url(session)
     closed = session["status"] != "open"
     parts = ['<div class="stip-join">', '<div class="stip-join-text">']
-    if closed:
+    if closed:  # no address, no big code: nobody in the room should try them (review: closed-invite)
         parts.append(safe_html('<p class="stip-notice">{text}</p>', text=t("teamscan_ui.closed_notice")))
+        return "".join(parts) + "</div></div>"
     if url:
         parts.append(safe_html('<p class="stip-join-step">{text}</p>', text=t("teamscan_ui.join_step")))
         parts.append(safe_html('<p class="stip-join-url">{base}</p>', base=config.participant_base_url()))
@@ -66,7 +67,7 @@ def join_html(session: dict[str, Any]) -> str:
             )
         )
     parts.append("</div>")
-    if url and not closed:
+    if url:
         parts.append(f'<div class="stip-join-qr">{qr_svg(url, t("teamscan_ui.qr_label"))}</div>')
     parts.append("</div>")
     return "".join(parts)

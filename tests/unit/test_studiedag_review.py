@@ -64,3 +64,22 @@ def test_an_activity_in_the_pdf_never_leaves_its_title_alone_at_the_bottom_of_a_
     for n in range(1, 8):
         (title_page,) = [i for i, text in enumerate(pages) if f"Wat-{n} doen we" in text]
         assert f"Nodig-{n}" in pages[title_page], f"activity {n}: title and rows on different pages"
+
+
+def test_a_closed_session_no_longer_invites_the_room_to_join(actor, monkeypatch):
+    # Was: "Deze sessie is gesloten" above "Ga op je telefoon naar … en vul deze code in: MMJ MXP" in
+    # projector-size letters; phones that tried got "gesloten".
+    from stip import config
+    from widgets.teamscan_join import join_html
+
+    monkeypatch.setattr(config, "participant_base_url", lambda: "http://192.0.2.2:8867")
+    session = start(actor)
+    with store.read() as conn:
+        open_html = join_html(live.get_session(conn, session["id"]))
+    assert "stip-join-code" in open_html and "192.0.2.2" in open_html and "<svg" in open_html
+    with store.write() as conn:
+        live.close_session(conn, session["id"])
+        closed_html = join_html(live.get_session(conn, session["id"]))
+    assert "gesloten" in closed_html
+    assert "stip-join-code" not in closed_html and "192.0.2.2" not in closed_html
+    assert "<svg" not in closed_html and session["code"] not in closed_html
