@@ -9,6 +9,7 @@ nothing. The stepper never blocks: each step lists what is still missing as a ge
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import ipywidgets as w
@@ -359,7 +360,10 @@ class PreparationView(w.VBox):
         self.print_button.on_click(self._on_print)
         self.pdf_button = DownloadButton(t("moeilijk.pdf"), self._build_pdf, savebar=lambda: self.savebar)
         self.preview = w.HTML()
+        self.sheet_flags = w.HTML()  # judgement words still in the facts, before the sheet is printed
+        self.sheet_flags.layout.display = "none"
         self.by_key["gespreksblad"].extra.children = (
+            self.sheet_flags,
             w.HBox([self.print_button, self.pdf_button], layout=w.Layout(flex_flow="row wrap")),
             self.print_frame,
             self.preview,
@@ -462,6 +466,18 @@ class PreparationView(w.VBox):
         return module.sheet_html(self.current_answers(), self.context(), self.flow_parts())
 
     def _show_sheet(self) -> None:
+        module = optional("oordeelwoorden")
+        text = self.current_answers().get("feiten", "")
+        flags = module.flag(text) if module and text else []
+        if flags:
+            self.sheet_flags.value = safe_html(
+                '<div class="stip-warning" role="status">{text}</div>',
+                text=t("moeilijk.sheet_flags", message=module.message(flags)),
+            )
+            self.sheet_flags.layout.display = None
+        else:
+            self.sheet_flags.value = ""
+            self.sheet_flags.layout.display = "none"
         document = self.sheet_html()
         if document is None:
             self.preview.value = safe_html('<p class="stip-muted">{t}</p>', t=t("moeilijk.not_available"))
@@ -495,6 +511,16 @@ class PreparationView(w.VBox):
 
 
 # -------------------------------------------------------------------------------------- worked example
+
+
+def _example_date(value: Any) -> str:
+    """A worked example's date as the rest of Stip writes it ("08-12-2026", not "2026-12-08")."""
+    if isinstance(value, date):
+        return timefmt.format_date(value)
+    try:
+        return timefmt.format_date(date.fromisoformat(str(value).strip()))
+    except ValueError:
+        return str(value)
 
 
 class ExamplePanel(w.VBox):
@@ -542,6 +568,8 @@ class ExamplePanel(w.VBox):
             elif field in mg.CHOICES and value:
                 labels = {v: label for label, v in choice_options(field, self.view.texts)}
                 value = labels.get(value, value)
+            elif mg.ANSWER_FIELDS.get(field) == "date" and value:
+                value = _example_date(value)
             if str(value).strip():
                 rows.append(
                     safe_html('<div class="stip-mg__label">{label}</div>', label=spec.get("label", field))

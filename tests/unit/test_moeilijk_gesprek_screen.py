@@ -8,7 +8,7 @@ forms are saved with `flush()`.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import ipywidgets as w
 import pytest
@@ -261,3 +261,30 @@ def test_deleting_asks_twice_and_leaves_the_list(actor, yousef):
     view._on_remove(view.remove)
     assert stored(view.prep["id"], actor) is None
     assert screen.view is None and "nog geen voorbereidingen" in screen.list_html.value
+
+
+def test_the_worked_example_writes_its_date_as_stip_does(actor, yousef):
+    # The example beside step 7 showed "2026-12-08"; a mentor reads dates as 08-12-2026.
+    _screen, view = new_preparation(yousef)
+    view.stepper.go(6)
+    examples = [e for e in view.example.examples.values() if e["answers"].get("datum")]
+    assert examples, "a worked example with a date"
+    view.example.choice.value = examples[0]["id"]
+    shown = view.example.body.value
+    iso = examples[0]["answers"]["datum"]
+    assert iso not in shown
+    assert timefmt.format_date(date.fromisoformat(iso)) in shown
+
+
+def test_the_sheet_step_reminds_of_judgement_words_still_in_the_facts(actor, yousef):
+    # Flagged at step 1 but left in: the words would go onto the page the mentor reads from.
+    _screen, view = new_preparation(yousef)
+    feiten = view.by_key["situatie"].form.fields["feiten"]
+    feiten.value = "Zes keer te laat in het eerste uur. Hij is lui."
+    view.stepper.go(8)
+    assert view.sheet_flags.layout.display is None
+    assert "“lui”" in view.sheet_flags.value and "stap 1" in view.sheet_flags.value
+    view.stepper.go(0)
+    feiten.value = "Zes keer te laat in het eerste uur, steeds 10 tot 20 minuten."
+    view.stepper.go(8)
+    assert view.sheet_flags.layout.display == "none" and view.sheet_flags.value == ""
