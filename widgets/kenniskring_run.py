@@ -137,7 +137,10 @@ def join_line_html(session: dict[str, Any], joined: int) -> str:
         )
     )
     parts.append(
-        safe_html('<span role="status">{joined}</span>', joined=t("kenniskring_ui.joined", count=joined))
+        safe_html(
+            '<span role="status" style="white-space:nowrap">{joined}</span>',
+            joined=t("kenniskring_ui.joined", count=joined),
+        )
     )
     return '<p class="stip-kk-joinline">' + " · ".join(parts) + "</p>"
 

@@ -84,12 +84,18 @@ class SessionView(w.VBox):
             selected=0,
         )
         self.tabs.observe(self._on_tab, names="selected_index")
-        self.children = (
-            self.head,
-            w.HBox([self.close_button, back], layout=w.Layout(flex_flow="row wrap", align_items="center")),
-            self.confirm,
-            self.tabs,
+        self.actions = w.HBox(
+            [self.close_button, back], layout=w.Layout(flex_flow="row wrap", align_items="center")
         )
+        self.run.projector.observe(self._on_projector, names="value")
+        self.children = (self.head, self.actions, self.confirm, self.tabs)
+
+    @handled
+    def _on_projector(self, change) -> None:
+        """On the projector the room sees the activity, not "Kenniskring sluiten" and the links: on a
+        1280×720 beamer that row pushed the results below the fold."""
+        self.actions.layout.display = "none" if change["new"] else None
+        self.confirm.children = ()
 
     @handled
     def _on_tab(self, change) -> None:

@@ -37,6 +37,7 @@ CSS = (
     "button.sel{background:#0b5cad;color:#fff;font-weight:600}"
     ".primary{background:#0b5cad;color:#fff;text-align:center;font-weight:600}"
     "button[disabled]{border-color:#b8c0cc;color:#6b7585;cursor:default}"
+    "button.sel[disabled]{background:#5b7590;border-color:#5b7590;color:#fff}"  # kk-closed: readable
     "button:focus-visible,.btn:focus-visible,input:focus-visible,textarea:focus-visible"
     "{outline:3px solid #f0a500;outline-offset:2px}"
     "label{display:block;font-weight:600;margin:0 0 .4rem}"
@@ -523,7 +524,8 @@ def kenniskring_page(base: str, xsrf: str, session: dict, view: dict, mailto: st
         if shared:
             cards = f'<form method="post" action="{_e(base)}/kk">{xsrf}{cards}</form>'
         body = (
-            f'<p class="top">{_e(session["naam"])} · {_e(step)}</p><h1>{_e(activity["titel"])}</h1>'
+            f'<p class="top">{_e(session["naam"])} · '  # kk-closed: the step is never split
+            f'<span style="white-space:nowrap">{_e(step)}</span></p><h1>{_e(activity["titel"])}</h1>'
             f"<p>{_e(activity['instruction'])}</p>{source}{note}{cards}"
         )
     moved = (

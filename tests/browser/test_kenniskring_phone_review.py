@@ -54,3 +54,36 @@ def test_typed_reasons_on_two_statements_survive_one_tap(
     finally:
         context.close()
         store.engine().dispose()
+
+
+def test_closed_answering_keeps_the_chosen_answer_readable(
+    browser,
+    deelnemen_server,  # noqa: F811
+    deelnemen_env,  # noqa: F811
+    monkeypatch,
+):
+    """The chosen button of a closed activity was grey text on dark blue; the step line split
+    'Activiteit 1 / van 6' over two lines."""
+    monkeypatch.setenv("STIP_DATA", deelnemen_env["STIP_DATA"])
+    monkeypatch.setenv("STIP_USER", deelnemen_env["STIP_USER"])
+    with store.write() as conn:
+        actor = schools.acting_staff_member(conn)
+        kring = kenniskring.start(conn, actor, "Kenniskring Ouders als partner in het voortgezet onderwijs")
+    context, phone = phone_page(browser)
+    try:
+        phone.goto(f"{deelnemen_server}/")
+        phone.get_by_role("textbox", name="Code").fill(kring["code"])
+        phone.get_by_role("button", name="Meedoen").click()
+        phone.locator("section.card").first.get_by_role("button", name="Oneens", exact=True).click()
+        with store.write() as conn:
+            kenniskring.close_answering(conn, actor, kring["id"])
+        expect(phone.get_by_text("Antwoorden is nu dicht")).to_be_visible()  # the page follows by itself
+        chosen = phone.locator("section.card").first.get_by_role("button", name="Oneens", exact=True)
+        expect(chosen).to_be_disabled()
+        assert chosen.evaluate("b => getComputedStyle(b).color") == "rgb(255, 255, 255)"
+        step = phone.get_by_text("Activiteit 1 van 6", exact=True)
+        assert step.evaluate("s => s.getClientRects().length") == 1
+        phone.screenshot(path="/tmp/stip-kenniskring-review-closed.png")
+    finally:
+        context.close()
+        store.engine().dispose()
