@@ -1,0 +1,27 @@
+"""Found on a study-day review at projector size (1280×720, "Groot"): what the back of the room saw."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+CUT_OFF = """() => [...document.querySelectorAll('.stip-projector .widget-label')]
+    .filter(e => e.offsetParent && e.textContent.trim())
+    .filter(e => e.scrollHeight > e.clientHeight + 1)
+    .map(e => e.textContent.trim())"""
+
+
+def test_projector_labels_are_not_cut_off(page, stip_server, server_db):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{stip_server}/voila/render/Teamscan.ipynb")
+    page.get_by_role("textbox", name="Naam").fill("Studiedag")
+    page.get_by_role("button", name="Sessie starten").click()
+    page.get_by_role("tab", name="Uitkomsten").click()
+    page.get_by_role("button", name="Groot (projector)").click()
+    select = page.get_by_role("combobox", name="Toon")
+    expect(select).to_be_visible()
+    expect(page.locator(".stip-projector")).to_be_visible()
+    page.screenshot(path="/tmp/stip-review-projector-toon.png")
+    assert page.evaluate(CUT_OFF) == []  # was: "Toon" 28 px high in 22 px type, its foot cut off
