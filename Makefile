@@ -44,7 +44,7 @@ demo: install
 
 # Benchmarks print ratios and figures from one run; they are not tests (docs/performance.md).
 bench: install chromium
-	cd bench && for script in pageload.py import_rows.py planning.py sheets.py screens.py overzicht.py studiedag.py; do \
+	cd bench && for script in pageload.py import_rows.py planning.py sheets.py screens.py overzicht.py studiedag.py kenniskring.py; do \
 	  if test -f $$script; then ../$(PY) $$script || exit 1; fi; done
 
 lint: install

@@ -13,7 +13,8 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from statistics import median
+from statistics import median, quantiles
+from typing import IO
 
 import nbformat
 
@@ -75,6 +76,28 @@ def bench_server(demo: bool = False):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def start_deelnemen(env: dict[str, str], data: Path) -> tuple[subprocess.Popen, str, IO[str]]:
+    """`python -m stip deelnemen` (the participant app) on a free port of 127.0.0.1, its log in
+    `data/deelnemen.log`; returns (process, base_url, log) once it answers. The caller terminates both."""
+    port = free_port()
+    log = (Path(data) / "deelnemen.log").open("w")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "stip", "deelnemen", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)  # noqa: S310
+            break
+        except OSError:
+            time.sleep(0.2)
+    return app, base, log
+
+
 def kernel_rss_mib(kernel_id: str) -> float:
     """Resident memory of the kernel process whose connection file names `kernel_id`."""
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -99,6 +122,31 @@ def machine() -> str:
 
 def summary(values: list[float]) -> str:
     return f"median {median(values):.2f} (min {min(values):.2f}, max {max(values):.2f}, n={len(values)})"
+
+
+def peak_mib(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a process, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pid_of(*parts: str) -> int | None:
+    """The process whose command line holds every one of `parts` (None when there is none)."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if all(part in cmdline for part in parts):
+            return int(pid)
+    return None
+
+
+def pct(values: list[float], q: int) -> float:
+    """The q-th percentile (inclusive method; the one value when there is one)."""
+    return quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
 def kernel_id_of(page) -> str:

@@ -29,9 +29,19 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from statistics import median, quantiles
+from statistics import median
 
-from common import CHROMIUM_FLAGS, ROOT, bench_server, free_port, kernel_id_of, machine
+from common import (
+    CHROMIUM_FLAGS,
+    ROOT,
+    bench_server,
+    kernel_id_of,
+    machine,
+    pct,
+    peak_mib,
+    pid_of,
+    start_deelnemen,
+)
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(ROOT))
@@ -133,28 +143,6 @@ def participate(base: str, join: str, code: str, think: float, tally: Tally, rng
         phone.close()
 
 
-def peak_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def pid_of(*parts: str) -> int | None:
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        if all(part in cmdline for part in parts):
-            return int(pid)
-    return None
-
-
-def pct(values: list[float], q: int) -> float:
-    return quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
-
-
 def wait_for_projector(page, expected: int) -> float:
     """Seconds until the projector's count says `expected` handed in (or PROJECTOR_SECONDS)."""
     started = time.monotonic()
@@ -209,23 +197,8 @@ def main() -> None:
         session = json.loads(started.stdout)
         code = session["code"]
         join = session["url"][session["url"].index("/s/") :]
-        port = free_port()
-        log = (Path(data) / "deelnemen.log").open("w")
-        app = subprocess.Popen(
-            [sys.executable, "-m", "stip", "deelnemen", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
+        app, base, log = start_deelnemen(env, Path(data))
         try:
-            for _ in range(100):
-                try:
-                    if Phone(base).get("/").status == 200:
-                        break
-                except OSError:
-                    time.sleep(0.2)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
                 projector = None
