@@ -331,7 +331,7 @@ class PreparationView(w.VBox):
                 hint=t("moeilijk.gouden_mail_hint"),
             )
         )
-        self.by_key["praktisch"].extra.children = (mail,)
+        self.by_key["praktisch"].extra.children = (*self._family_note(), mail)
         # Step 8: the flow of the talk, and open questions to choose.
         self.flow = w.HTML()
         self.questions = w.VBox()
@@ -367,6 +367,29 @@ class PreparationView(w.VBox):
             w.HBox([self.print_button, self.pdf_button], layout=w.Layout(flex_flow="row wrap")),
             self.print_frame,
             self.preview,
+        )
+
+    def _family_note(self) -> tuple[w.HTML, ...]:
+        """What Klassen en gezinnen knows for step 7: a parent who needs an interpreter (and the
+        language), parents who are informed separately. Nothing when there is nothing to say."""
+        lines = [
+            t("moeilijk.family_tolk", naam=g["naam"], relatie=g["relatie"], taal=g["taal"])
+            for g in self.na.guardians
+            if g["tolk_nodig"]
+        ]
+        if any(g["apart_informeren"] for g in self.na.guardians):
+            lines.append(t("moeilijk.family_apart", roepnaam=self.prep["student"]["roepnaam"]))
+        if not lines:
+            return ()
+        items = "".join(safe_html("<li>{line}</li>", line=line) for line in lines)
+        return (
+            w.HTML(
+                safe_html(
+                    '<div class="stip-mg__family" role="note"><strong>{title}</strong>',
+                    title=t("moeilijk.family_title"),
+                )
+                + f"<ul>{items}</ul></div>"
+            ),
         )
 
     def _show_flags(self) -> None:

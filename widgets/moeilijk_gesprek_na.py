@@ -120,6 +120,7 @@ class NaPanel(w.VBox):
         with store.read() as conn:
             guardians = klassen._guardians_of(conn, [prep["student_id"]])[prep["student_id"]]
             self.reflection = reflectie.for_conversation(conn, view.actor, prep["conversation_id"])
+        self.guardians = guardians  # also step 7's note on interpreters and separate parents
         self.guardian_ids = [g["id"] for g in guardians]
 
         # -- held on, who was there

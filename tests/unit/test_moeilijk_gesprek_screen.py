@@ -288,3 +288,17 @@ def test_the_sheet_step_reminds_of_judgement_words_still_in_the_facts(actor, you
     feiten.value = "Zes keer te laat in het eerste uur, steeds 10 tot 20 minuten."
     view.stepper.go(8)
     assert view.sheet_flags.layout.display == "none" and view.sheet_flags.value == ""
+
+
+def test_step_7_tells_what_the_family_record_knows(actor, demo_school):
+    # Amira's mother needs an interpreter (Arabisch); Sem's parents are informed separately; the
+    # mentor should not have to look that up in another workbook the evening before.
+    _screen, amira = new_preparation(student_id("Amira", "Haddad"))
+    note = "".join(child.value for child in amira.by_key["praktisch"].extra.children)
+    assert "Rania Haddad (moeder) spreekt Arabisch en heeft een tolk nodig." in note
+    assert "apart" not in note
+    _screen, sem = new_preparation(student_id("Sem", "Dijk"))
+    note = "".join(child.value for child in sem.by_key["praktisch"].extra.children)
+    assert "De ouders van Sem worden apart geïnformeerd" in note and "tolk" not in note
+    _screen, yousef = new_preparation(student_id("Yousef", "Alkhatib"))
+    assert len(yousef.by_key["praktisch"].extra.children) == 1  # only the gouden mail link
