@@ -32,6 +32,7 @@ class ActivityEditor(w.VBox):
         self.panel = panel
         self.savebar = panel.savebar
         self.key = activity["key"]
+        self.index = index
         self.titel = w.Text(
             value=activity["titel"],
             description=t("kenniskring_ui.activity_title"),
@@ -133,7 +134,10 @@ class ActivityEditor(w.VBox):
     def _on_move(self, button) -> None:
         with store.write() as conn:
             K.move_activity(conn, self.panel.actor, self.panel.session_id, self.key, button.delta)
-        self.panel.refresh()
+        target = max(0, min(self.index + button.delta, self.panel.count - 1))
+        self.panel.sections.selected_index = None  # the moved activity stays open, not its old place
+        self.panel.refresh(t("kenniskring_ui.activity_moved"))
+        self.panel.sections.selected_index = target
 
     @handled
     def _on_remove_activity(self, button=None) -> None:

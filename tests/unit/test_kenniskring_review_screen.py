@@ -28,3 +28,18 @@ def test_join_line_keeps_the_count_on_one_line(screen):  # noqa: F811
     view = start(screen)
     line = join_line_html(view.run.state["session"], 8)
     assert f'style="white-space:nowrap">{t("kenniskring_ui.joined", count=8)}</span>' in line
+
+
+def test_a_moved_activity_stays_open_in_the_programme(screen):  # noqa: F811
+    from tests.unit.widget_tree import button
+    from widgets.kenniskring_programme import ProgrammePanel
+
+    view = start(screen)
+    panel = ProgrammePanel(view.actor, view.session_id, view.savebar)
+    last = panel.count - 1
+    panel.sections.selected_index = last
+    titel = panel.editor(last).titel.value
+    button(panel.editor(last), t("kenniskring_ui.move_up")).click()
+    assert panel.sections.selected_index == last - 1
+    assert panel.editor(last - 1).titel.value == titel
+    assert t("kenniskring_ui.activity_moved") in view.savebar.text
