@@ -110,8 +110,9 @@ class PrepStep(w.VBox, Step):
     def loaded(self) -> None:
         self.missing = self.view.missing_for(self.key)
         started = any(self.view.answers.get(name) for name in (self.form.fields if self.form else ()))
-        if self.form is None and self.key != "na":  # the sheet: done once it has been looked at
-            self.state = "todo"
+        if self.form is None and self.key != "na":  # the sheet: done once it has been looked at,
+            # or after a reload once the mentor called the preparation ready or held the talk
+            self.state = "todo" if self.view.prep["status"] == "concept" else "done"
         else:
             self.state = "done" if not self.missing else ("warning" if started else "todo")
 

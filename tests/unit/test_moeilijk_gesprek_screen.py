@@ -302,3 +302,18 @@ def test_step_7_tells_what_the_family_record_knows(actor, demo_school):
     assert "De ouders van Sem worden apart geïnformeerd" in note and "tolk" not in note
     _screen, yousef = new_preparation(student_id("Yousef", "Alkhatib"))
     assert len(yousef.by_key["praktisch"].extra.children) == 1  # only the gouden mail link
+
+
+def test_after_a_reload_the_sheet_step_of_a_ready_or_held_talk_is_not_shown_as_undone(actor, yousef):
+    # The sheet has no fields: in a fresh page it showed "○ 9. Gespreksblad" even for a talk held
+    # yesterday, as if a step had been skipped.
+    _screen, view = new_preparation(yousef)
+    reopen = lambda: MoeilijkGesprekScreen(query={"voorbereiding": str(view.prep["id"])}).view  # noqa: E731
+    assert reopen().by_key["gespreksblad"].state == "todo"  # concept: not looked at yet
+    view.record.fields["status"].value = "klaar"
+    view.record.flush()
+    assert reopen().by_key["gespreksblad"].state == "done"
+    view.na.talk.fields["held_on"].value = timefmt.today()
+    view.na.talk.flush()
+    again = reopen()
+    assert again.prep["status"] == "gehouden" and again.by_key["gespreksblad"].state == "done"
