@@ -104,6 +104,10 @@ def test_student_present_part_of_the_time_or_not():
     assert question not in absent
     not_spoken = part(build_flow(full(leerling_gesproken="nog_niet"), CONTEXT), "leerling")["regels"]
     assert any("nog niet" in r and "eerlijk" in r for r in not_spoken)
+    # not yet known whether the student joins: the line names the student, not "hij of zij"
+    unknown = part(build_flow(full(leerling_erbij=""), CONTEXT), "leerling")["regels"]
+    assert unknown[0] == "Vertel hoe Sam het zelf ziet; is Sam erbij, laat Sam het dan zelf zeggen."
+    assert "hij of zij" not in text(build_flow(full(leerling_erbij=""), CONTEXT))
 
 
 def test_interpreter_line_and_never_the_service_on_the_flow():
