@@ -133,7 +133,10 @@ class ResultsPanel(w.VBox):
         self.add_class("stip-live-results")
         self.on_role = on_role
         self.savebar = None
-        options = [(t("teamscan_ui.role_all"), "")] + [(live.role_label(r), r) for r in live.ROLES]
+        labels = {r: live.role_label(r) for r in live.ROLES}  # "Leraar", as the phones say (review: capital)
+        options = [(t("teamscan_ui.role_all"), "")] + [
+            (label[:1].upper() + label[1:], r) for r, label in labels.items()
+        ]
         self.role = w.Dropdown(
             options=options,
             value="",

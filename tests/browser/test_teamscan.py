@@ -97,7 +97,7 @@ def test_start_answer_live_results_and_dot_voting(page, stip_server, server_db):
     page.screenshot(path=SHOTS.format("3b-results-open-answers"))
 
     # A role filter with a group of one shows nothing.
-    page.get_by_role("combobox", name="Toon").select_option(label="mentor")
+    page.get_by_role("combobox", name="Toon").select_option(label="Mentor")
     expect(page.get_by_text(re.compile("Voor deze groep tonen we niets"))).to_be_visible()
     page.get_by_role("combobox", name="Toon").select_option(label="Iedereen")
     expect(charts.first).to_be_visible()

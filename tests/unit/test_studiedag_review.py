@@ -83,3 +83,12 @@ def test_a_closed_session_no_longer_invites_the_room_to_join(actor, monkeypatch)
     assert "gesloten" in closed_html
     assert "stip-join-code" not in closed_html and "192.0.2.2" not in closed_html
     assert "<svg" not in closed_html and session["code"] not in closed_html
+
+
+def test_the_role_filter_names_the_roles_as_the_phones_do():
+    # Was: "Iedereen, leraar, mentor, …" on the projector while the phones said "Leraar", "Mentor".
+    from widgets.teamscan_results import ResultsPanel
+
+    labels = [label for label, _value in ResultsPanel(on_role=lambda role: None).role.options]
+    assert labels[:3] == ["Iedereen", "Leraar", "Mentor"]
+    assert all(label[:1].isupper() for label in labels)
