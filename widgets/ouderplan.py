@@ -249,6 +249,7 @@ class OuderplanScreen(Screen):
         self.new_title.add_class("stip-ouderplan__field")
         self.add = w.Button(description=t("ouderplan.add_priority"), icon="plus")
         self.add.layout.width = "auto"
+        self.add.layout.align_self = "flex-end"  # beside the field, not its label above it (review: aligned)
         self.add.on_click(self._on_add)
         adding = w.HBox([self.new_title, self.add])
         adding.add_class("stip-ouderplan__buttons")

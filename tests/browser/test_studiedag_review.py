@@ -25,3 +25,17 @@ def test_projector_labels_are_not_cut_off(page, stip_server, server_db):
     expect(page.locator(".stip-projector")).to_be_visible()
     page.screenshot(path="/tmp/stip-review-projector-toon.png")
     assert page.evaluate(CUT_OFF) == []  # was: "Toon" 28 px high in 22 px type, its foot cut off
+
+
+def test_ouderplan_new_priority_button_sits_beside_its_field(page, stip_server, server_db):
+    # Was: "Prioriteit toevoegen" level with the label "Nieuwe prioriteit", above the field's line.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{stip_server}/voila/render/Ouderplan.ipynb")
+    field = page.get_by_role("textbox", name="Nieuwe prioriteit")
+    button = page.get_by_role("button", name="Prioriteit toevoegen")
+    expect(field).to_be_visible()
+    expect(button).to_be_visible()
+    field.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/stip-review-ouderplan-new.png")
+    f, b = field.bounding_box(), button.bounding_box()
+    assert abs((f["y"] + f["height"]) - (b["y"] + b["height"])) <= 4, (f, b)
