@@ -39,3 +39,19 @@ def test_ouderplan_new_priority_button_sits_beside_its_field(page, stip_server, 
     page.screenshot(path="/tmp/stip-review-ouderplan-new.png")
     f, b = field.bounding_box(), button.bounding_box()
     assert abs((f["y"] + f["height"]) - (b["y"] + b["height"])) <= 4, (f, b)
+
+
+def test_earlier_sessions_fit_a_phone(page, stip_server, server_db):
+    # Was: at 390 px the table's last column read "Statu" / "geslote", the rest off screen.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{stip_server}/voila/render/Teamscan.ipynb")
+    page.get_by_role("textbox", name="Naam").fill("Studiedag ouderbetrokkenheid, een jaar later")
+    page.get_by_role("button", name="Sessie starten").click()
+    expect(page.get_by_role("tab", name="Meedoen")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{stip_server}/voila/render/Teamscan.ipynb")
+    table = page.locator("table.stip-table")
+    expect(table.get_by_text("open", exact=True)).to_be_visible()
+    table.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/stip-review-sessions-phone.png")
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
