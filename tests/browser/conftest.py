@@ -50,6 +50,7 @@ def stip_env():
     env = {**os.environ, "STIP_DATA": data, "STIP_USER": "testmentor"}
     env.pop("STIP_DATABASE_URL", None)
     env.pop("STIP_TOKEN", None)
+    env.pop("STIP_DEELNEMERS_URL", None)  # the participant app is not running beside this server
     return env
 
 

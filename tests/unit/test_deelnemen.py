@@ -484,7 +484,9 @@ def test_the_participant_app_imports_no_other_stip_module():
 
 
 def test_start_beside_runs_the_app_as_a_child_and_sets_the_address_for_the_kernels(stip_data, monkeypatch):
-    monkeypatch.delenv("STIP_DEELNEMERS_URL", raising=False)
+    # set (empty = not running) rather than deleted, so monkeypatch removes what start_beside sets: a
+    # leaked address made every later Voilà server of the test run think the participant app was running
+    monkeypatch.setenv("STIP_DEELNEMERS_URL", "")
     port = free_port()
     child = deelnemen.start_beside("127.0.0.1", port)
     try:
