@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from stip import live, store
 from stip.ouderplan_document import change_text
+from tests.unit.test_deelnemen import base, session  # noqa: F401 (fixtures of the participant app)
 from tests.unit.test_live import ITEMS, fill, start
 from widgets.teamscan_rounds import RoundsPanel
 
@@ -73,16 +74,16 @@ def test_a_closed_session_no_longer_invites_the_room_to_join(actor, monkeypatch)
     from widgets.teamscan_join import join_html
 
     monkeypatch.setattr(config, "participant_base_url", lambda: "http://192.0.2.2:8867")
-    session = start(actor)
+    started = start(actor)
     with store.read() as conn:
-        open_html = join_html(live.get_session(conn, session["id"]))
+        open_html = join_html(live.get_session(conn, started["id"]))
     assert "stip-join-code" in open_html and "192.0.2.2" in open_html and "<svg" in open_html
     with store.write() as conn:
-        live.close_session(conn, session["id"])
-        closed_html = join_html(live.get_session(conn, session["id"]))
+        live.close_session(conn, started["id"])
+        closed_html = join_html(live.get_session(conn, started["id"]))
     assert "gesloten" in closed_html
     assert "stip-join-code" not in closed_html and "192.0.2.2" not in closed_html
-    assert "<svg" not in closed_html and session["code"] not in closed_html
+    assert "<svg" not in closed_html and started["code"] not in closed_html
 
 
 def test_the_role_filter_names_the_roles_as_the_phones_do():
@@ -92,3 +93,21 @@ def test_the_role_filter_names_the_roles_as_the_phones_do():
     labels = [label for label, _value in ResultsPanel(on_role=lambda role: None).role.options]
     assert labels[:3] == ["Iedereen", "Leraar", "Mentor"]
     assert all(label[:1].isupper() for label in labels)
+
+
+def test_a_phone_that_opens_a_closed_session_hears_its_answers_are_kept(base, session):  # noqa: F811
+    # Was: a colleague who had handed in and opened the page again read "Wat je nu instuurde, is niet
+    # opgeslagen" — after sending nothing. Her answers were kept; the page now says so.
+    from stip.store import tables as T
+    from tests.unit.test_deelnemen import answer, assert_dutch_page, count, joined, statements
+
+    phone = joined(base, session)
+    item = statements(session)[0]
+    answer(phone, session, item)
+    with store.write() as conn:
+        live.close_session(conn, session["id"])
+    page = phone.get(f"/s/{session['code']}")
+    assert_dutch_page(page, 410)
+    assert "Wat je nu instuurde" not in page.text
+    assert "voordat de sessie sloot, is bewaard" in page.text
+    assert count(T.answer) == 1
