@@ -70,7 +70,8 @@ class AgendaRow(w.VBox):
                 "<span><b>{day}</b> · {naam} · <span class='stip-muted'>{source}</span> {what}</span>",
                 day=timefmt.short_day(entry.day),
                 naam=entry.naam,
-                source=t(SOURCE_KEYS[entry.source]),
+                # an agreement's line already says "afspraak: …" (as in the .ics): no second "afspraak"
+                source="" if entry.source == "afspraak" else t(SOURCE_KEYS[entry.source]),
                 what=entry.what,
             )
             + (late if overdue else "")

@@ -296,6 +296,7 @@ def test_agenda_leads_to_the_agreement_and_the_plan(demo_school, actor, monkeypa
     rows = made.agenda.rows
     assert sorted(r.entry.source for r in rows) == ["afspraak", "review"]
     agreement = next(r for r in rows if r.entry.source == "afspraak")
+    assert agreement.label.value.count("afspraak") == 1  # "afspraak: Agenda bijhouden", not twice
     agreement.go_button.click()
     assert made.tabs.selected_index == made.TAB_NAMES.index("afspraken")
     item = next(i for i in made.afspraken.items.children if i.afspraak_id == aid)
