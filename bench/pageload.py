@@ -23,6 +23,10 @@ MORE = {
     "klassen": ("Klassen.ipynb", ".stip-screen .widget-dropdown select"),
     "startgesprek": ("Startgesprek.ipynb", ".stip-screen .widget-dropdown select"),
     "gouden_mail": ("Gouden_mail.ipynb", ".stip-screen .widget-dropdown select"),
+    "moeilijk_gesprek": ("Moeilijk_gesprek.ipynb", ".stip-screen :is(button, select, input) >> visible=true"),
+    "teamscan": ("Teamscan.ipynb", ".stip-screen :is(button, select, input) >> visible=true"),
+    "ouderplan": ("Ouderplan.ipynb", ".stip-screen :is(button, select, input) >> visible=true"),
+    "kenniskring": ("Kenniskring.ipynb", ".stip-screen :is(button, select, input) >> visible=true"),
 }
 
 
@@ -61,6 +65,11 @@ def main() -> None:
     print(f"machine: {machine()}")
     for name in PAGES:
         print(f"{name:6} first widget s: {summary(times[name])}; kernel RSS MiB: {summary(memory[name])}")
+    for name in PAGES:
+        if name != "bare":
+            ratio_time = median(times[name]) / median(times["bare"])
+            ratio_rss = median(memory[name]) / median(memory["bare"])
+            print(f"{name:16} / bare: first widget {ratio_time:.2f}, kernel RSS {ratio_rss:.2f}")
     print(
         f"(a) home page time to first widget / bare: {median(times['start']) / median(times['bare']):.2f}"
         " (target <= 1.3)"
