@@ -64,6 +64,8 @@ __all__ = [
     "MIN_GROUP",
     "VOTES_PER_PARTICIPANT",
     "ROLES",
+    "OTHER_ROLES",
+    "role_counts",
     "PHASES",
     "LiveError",
     "start_session",
@@ -103,6 +105,7 @@ MIN_GROUP = 3
 VOTES_PER_PARTICIPANT = 3
 MAX_MARKED = 5
 ROLES = ("leraar", "mentor", "oop", "directie", "zorg")
+OTHER_ROLES = "andere"  # small-roles: the roles of fewer than MIN_GROUP people, counted together
 PHASES = ("invullen", "stemmen")
 OPEN, CLOSED = "open", "gesloten"
 TOP = 5  # items listed under "verdeeld" and "laagst"
@@ -125,6 +128,7 @@ ROLE_LABELS = {
     "oop": "live.role.oop",
     "directie": "live.role.directie",
     "zorg": "live.role.zorg",
+    OTHER_ROLES: "live.role.andere",
     "": "live.role.geen",
 }
 
@@ -649,6 +653,17 @@ def _answered():
     return or_(P.c.submitted == true(), exists().where(A.c.participant_id == P.c.id))
 
 
+def role_counts(counts: dict[str, int]) -> dict[str, int]:
+    """The roles as the room may see them (small-roles, DESIGN §8): a role of fewer than MIN_GROUP people
+    is not named ("directie 1" would tell who took part); those few are counted together under
+    OTHER_ROLES, shown only when that group is itself at least MIN_GROUP, else left out like no role."""
+    shown = {role: n for role, n in counts.items() if n >= MIN_GROUP}
+    other = sum(n for role, n in counts.items() if n < MIN_GROUP)
+    if other >= MIN_GROUP:
+        shown[OTHER_ROLES] = other
+    return shown
+
+
 def results(conn: Connection, session_id: int, *, role: str | None = None) -> dict[str, Any]:
     """Aggregated, anonymous results of a session (see the module docstring); five statements whatever
     the number of participants. `role` filters every count to the participants of that role."""
@@ -663,7 +678,7 @@ def results(conn: Connection, session_id: int, *, role: str | None = None) -> di
         .where(P.c.session_id == session_id)
         .group_by(P.c.role)
     ).all()
-    rollen = {r: n for r, n, _, _ in people if r}
+    rollen = role_counts({r: n for r, n, _, _ in people if r})
     all_answered = sum(a for _, _, _, a in people)
     chosen = [p for p in people if role is None or p[0] == role]
     deelnemers = sum(a for _, _, _, a in chosen)

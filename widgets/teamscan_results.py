@@ -125,6 +125,17 @@ def results_sections(results: dict[str, Any]) -> list[str]:
     return parts
 
 
+def role_options(rollen: dict[str, int]) -> list[tuple[str, str]]:  # small-roles
+    """The role filter's choices: everyone, and the roles of at least MIN_GROUP people (DESIGN §8), named
+    as the phones name them ("Leraar")."""
+    options = [(t("teamscan_ui.role_all"), "")]
+    for role in live.ROLES:
+        if rollen.get(role, 0) >= live.MIN_GROUP:
+            label = live.role_label(role)
+            options.append((label[:1].upper() + label[1:], role))
+    return options
+
+
 class ResultsPanel(w.VBox):
     """The projector view: a role filter, the count and the results; `show(results)` updates them."""
 
@@ -133,12 +144,10 @@ class ResultsPanel(w.VBox):
         self.add_class("stip-live-results")
         self.on_role = on_role
         self.savebar = None
-        labels = {r: live.role_label(r) for r in live.ROLES}  # "Leraar", as the phones say (review: capital)
-        options = [(t("teamscan_ui.role_all"), "")] + [
-            (label[:1].upper() + label[1:], r) for r, label in labels.items()
-        ]
+        self.projector = False  # set by the session view in projector mode: the charts' projector variant
+        self._quiet = False  # small-roles: the choices change with the room, without a filter event
         self.role = w.Dropdown(
-            options=options,
+            options=role_options({}),
             value="",
             description=t("teamscan_ui.role_filter"),
             style={"description_width": "initial"},
@@ -156,7 +165,24 @@ class ResultsPanel(w.VBox):
 
     @handled
     def _on_role(self, change) -> None:
-        self.on_role(change["new"] or None)
+        if not self._quiet:  # small-roles
+            self.on_role(change["new"] or None)
+
+    def _offer_roles(self, rollen: dict[str, int]) -> None:  # small-roles
+        """Only roles of at least MIN_GROUP people in the filter; the chosen one stays while offered."""
+        options = tuple(role_options(rollen))
+        if tuple(self.role.options) == options:
+            return
+        keep = self.role.value
+        self._quiet = True
+        try:
+            self.role.options = options
+            if any(value == keep for _label, value in options):
+                self.role.value = keep
+        finally:
+            self._quiet = False
+        if self.role.value != keep:
+            self.on_role(self.role.value or None)
 
     @property
     def text(self) -> str:
@@ -164,10 +190,11 @@ class ResultsPanel(w.VBox):
         return "".join(section.value for section in self.body.children)
 
     def show(self, results: dict[str, Any]) -> None:
+        self._offer_roles(results.get("rollen", {}))  # small-roles
         count = count_html(results)
         if self.count.value != count:
             self.count.value = count
-        sections = results_sections(results)
+        sections = results_sections(results, projector=self.projector)
         widgets = list(self.body.children)
         for index, value in enumerate(sections):
             if index < len(widgets):

@@ -450,6 +450,46 @@ def test_role_filter_with_minimum_group_also_for_the_rest(actor):
     assert not results(session2)["verborgen"]
 
 
+def test_roles_of_fewer_than_three_are_never_named_but_counted_together(actor):
+    # Was: "rollen": {"leraar": 4, "directie": 1} — the projector told the room the director took part.
+    session = start(actor)
+    roles = {"t1": "leraar", "t2": "leraar", "t3": "leraar", "t4": "leraar", "t5": "directie", "t6": "zorg"}
+    fill(session, {token: ["1", "2", "3"] for token in roles}, roles)
+    assert results(session)["rollen"] == {"leraar": 4}  # directie 1 + zorg 1 = 2: left out, as no role
+    assert results(session, role="leraar")["rollen"] == {"leraar": 4}
+    join(session, "t7", "oop")
+    answer(session, "t7", item_ids(session)["a.1"], "2")
+    assert results(session)["rollen"] == {"leraar": 4, live.OTHER_ROLES: 3}  # 1 + 1 + 1, together
+    assert live.role_label(live.OTHER_ROLES) == "andere rollen"
+    assert results(session, role="directie")["verborgen"]
+    for token in ("t8", "t9"):
+        join(session, token, "zorg")
+    assert results(session)["rollen"] == {"leraar": 4, "zorg": 3}  # directie 1 + oop 1 = 2: left out
+    assert live.role_counts({"mentor": 2, "oop": 2, "zorg": 3}) == {"zorg": 3, live.OTHER_ROLES: 4}
+    assert live.role_counts({}) == {}
+
+
+def test_the_projector_role_filter_offers_only_groups_of_at_least_three(actor):
+    from widgets.teamscan_results import ResultsPanel, count_html
+
+    session = start(actor)
+    roles = {"t1": "leraar", "t2": "leraar", "t3": "leraar", "t4": "directie", "t5": "mentor", "t6": "mentor"}
+    fill(session, {token: ["1", "2", "3"] for token in roles}, roles)
+    chosen = []
+    panel = ResultsPanel(on_role=chosen.append)
+    panel.show(results(session))
+    assert [value for _label, value in panel.role.options] == ["", "leraar"]
+    header = count_html(results(session))
+    assert "Leraar 3" in header or "leraar 3" in header
+    assert "directie" not in header.lower() and "mentor" not in header.lower()
+    panel.role.value = "leraar"
+    assert chosen == ["leraar"]
+    join(session, "t7", "mentor")
+    panel.show(results(session, role="leraar"))  # mentor grows to 3: offered; the chosen filter stays
+    assert [value for _label, value in panel.role.options] == ["", "leraar", "mentor"]
+    assert panel.role.value == "leraar" and chosen == ["leraar"]
+
+
 def test_results_statements_are_fixed_for_3_and_200_participants(actor):
     counts = []
     for size in (3, 200):
@@ -607,7 +647,7 @@ def test_labels_of_scale_and_roles():
     assert live.scale_label("4") == "helemaal mee eens"
     assert live.role_label("oop").startswith("onderwijsondersteunend")
     assert live.role_label("") == "geen rol gekozen"
-    assert set(live.ROLE_LABELS) == {*live.ROLES, ""}
+    assert set(live.ROLE_LABELS) == {*live.ROLES, live.OTHER_ROLES, ""}
     assert teamscan.SCALE == live.SCALE
 
 
