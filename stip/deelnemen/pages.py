@@ -237,7 +237,8 @@ def start_page(
     started: bool,
     voting: bool,
 ) -> str:
-    """`/s/<CODE>`: welcome, anonymity, the optional role, and the way in (or back to where one was)."""
+    """`/s/<CODE>`: welcome, anonymity, the optional role (one tap, first), then the way in (or back to
+    where one was)."""
     role_buttons = "".join(
         f'<button type="submit" name="rol" value="{_e(name)}"'
         + (' class="sel" aria-pressed="true"' if name == role else ' aria-pressed="false"')
@@ -250,13 +251,13 @@ def start_page(
         if voting
         else ""
     )
-    body = (
+    body = (  # role-first: the optional role before the way in, else most would skip it
         f"<h1>{_e(t('deelnemen.welcome', naam=session['naam']))}</h1>"
         f'<p class="muted">{_e(t("deelnemen.anonymous"))}</p>{vote}'
-        f'<p><a class="btn primary" href="{_e(base)}/t/{next_page}">{_e(go)}</a></p>'
         f'<form class="card" method="post" action="{_e(base)}/rol">{xsrf}'
         f'<h2 id="rol">{_e(t("deelnemen.role_heading"))}</h2>'
         f'<div class="opts" role="group" aria-labelledby="rol">{role_buttons}</div></form>'
+        f'<p><a class="btn primary" href="{_e(base)}/t/{next_page}">{_e(go)}</a></p>'
     )
     return layout(session["naam"], body)
 

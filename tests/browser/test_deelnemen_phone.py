@@ -111,6 +111,8 @@ def test_three_phones_join_answer_reload_and_hand_in(browser, deelnemen_server, 
         a.get_by_label("Code").fill(code.lower())
         a.get_by_role("button", name="Meedoen").click()
         expect(a.get_by_role("heading", name="Welkom bij Studiedag Het Baken")).to_be_visible()
+        role_box = a.get_by_role("group", name="Wat is je rol?").bounding_box()  # role-first
+        assert role_box["y"] < a.get_by_role("link", name="Beginnen").bounding_box()["y"]
         a.get_by_role("button", name="Mentor").click()
         expect(a.get_by_role("button", name="Mentor")).to_have_attribute("aria-pressed", "true")
         check_phone_layout(a, "start")

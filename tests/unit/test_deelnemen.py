@@ -271,6 +271,14 @@ def test_role_is_optional_and_stored(base, session):
         assert conn.execute(select(T.participant.c.role)).scalars().all() == ["mentor"]
 
 
+def test_the_role_comes_before_beginnen_on_the_welcome_page(base, session):
+    # Was: "Beginnen" first and the role below it, so most colleagues never saw the role question.
+    page = joined(base, session).get(f"/s/{session['code']}").text
+    role, begin = page.index('role="group" aria-labelledby="rol"'), page.index(">Beginnen</a>")
+    assert page.index(f'action="/s/{session["code"]}/rol"') < role < begin
+    assert "mag je overslaan" in page  # still optional: "Beginnen" works without a role
+
+
 def test_a_reload_continues_where_they_were(base, session):
     phone = joined(base, session)
     items = statements(session)
