@@ -47,9 +47,8 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(ROOT))
 from tests.phones import Phone  # noqa: E402
 
-ITEM = re.compile(r'name="item" value="([0-9]+)"')
+ITEM = re.compile(r'name="antwoord" value="([0-9]+):')  # a page is one form; each button "<item>:<option>"
 TEXT = re.compile(r'name="tekst-([0-9]+)"')
-NEXT_LINK = re.compile(r'href="/s/[A-Z0-9]+/(t/[0-9]+|klaar)">[^<]*</a></nav>')
 NEXT_BUTTON = re.compile(r'name="ga" value="(t/[0-9]+|klaar)">[^<]*</button></nav>')
 CHOICES = ("1", "2", "2", "3", "3", "3", "4", "4", "weet_niet")
 PROJECTOR_SECONDS = 60
@@ -95,12 +94,13 @@ def participate(base: str, join: str, code: str, think: float, tally: Tally, rng
             if not expect(tally, page, 200, "page"):
                 return
             sizes.append(page.size)
-            for item in ITEM.findall(page.text):
+            empty = {f"tekst-{item}": "" for item in TEXT.findall(page.text)}  # the comment goes along
+            for item in dict.fromkeys(ITEM.findall(page.text)):
                 if think:
                     time.sleep(rng.uniform(0.5 * think, 1.5 * think))
-                form = {"item": item, "waarde": rng.choice(CHOICES), "pagina": target[2:]}
+                form = {**empty, "antwoord": f"{item}:{rng.choice(CHOICES)}", "pagina": target[2:]}
                 started = time.perf_counter()
-                saved = phone.post(f"/s/{code}/antwoord", form)
+                saved = phone.post(f"/s/{code}/pagina", form)
                 posted = time.perf_counter()
                 if not expect(tally, saved, 303, "answer"):
                     continue
@@ -113,15 +113,13 @@ def participate(base: str, join: str, code: str, think: float, tally: Tally, rng
                     tally.round_trip_seconds.append(done - started)
                 page = shown
             button = NEXT_BUTTON.search(page.text)
-            found = button or NEXT_LINK.search(page.text)
-            if not found:
+            if not button:
                 tally.fail("no way on")
                 return
-            if button:  # the page's text form (the theme's comment, left empty) with "Volgende thema"
-                form = {f"tekst-{item}": "" for item in TEXT.findall(page.text)}
-                moved = phone.post(f"/s/{code}/tekst", {**form, "pagina": target[2:], "ga": button.group(1)})
-                expect(tally, moved, 303, "next theme")
-            target = found.group(1)
+            # the page's form (the theme's comment, left empty) with "Volgende thema"
+            moved = phone.post(f"/s/{code}/pagina", {**empty, "pagina": target[2:], "ga": button.group(1)})
+            expect(tally, moved, 303, "next theme")
+            target = button.group(1)
         last = phone.get(f"/s/{code}/klaar")
         if not expect(tally, last, 200, "klaar"):
             return
@@ -129,7 +127,7 @@ def participate(base: str, join: str, code: str, think: float, tally: Tally, rng
         texts = {
             f"tekst-{item}": "Korte frequente contacten werken goed." for item in TEXT.findall(last.text)
         }
-        done = phone.post(f"/s/{code}/tekst", {**texts, "pagina": "klaar", "ga": "inleveren"})
+        done = phone.post(f"/s/{code}/pagina", {**texts, "pagina": "klaar", "ga": "inleveren"})
         if expect(tally, done, 303, "inleveren"):
             sent += len(texts)
             expect(tally, phone.get(done.location), 200, "bedankt")

@@ -1,9 +1,10 @@
 """The participant app of live sessions (issues 17 and 18, DESIGN §5): `python -m stip deelnemen`.
 
 A small Tornado app — no Voilà kernel per phone — serving only the participant pages of open sessions:
-join by code or the join URL (`/s/<CODE>?k=<secret>`), one page per theme with one form POST per answer
-(Post/Redirect/Get, anchored at the next statement), the open questions and "Inleveren", dot voting
-(`/s/<CODE>/stemmen`) and a small JSON status for polling (`/s/<CODE>/status.json`).
+join by code or the join URL (`/s/<CODE>?k=<secret>`), one page per theme as ONE form (a POST per tapped
+answer that carries the typed comment along; Post/Redirect/Get, anchored at the next statement), the open
+questions and "Inleveren", dot voting (`/s/<CODE>/stemmen`) and a small JSON status for polling
+(`/s/<CODE>/status.json`).
 
 Privacy and safety (DESIGN §8): everything goes through `stip.live` on the session tables only; the
 participant is a random token in an HttpOnly, SameSite=Lax cookie scoped to the session's path; no name,
@@ -47,6 +48,7 @@ CODE = r"([A-Za-z0-9-]{1,20})"
 PAGE_PATTERN = re.compile(r"^(klaar|[0-9]{1,3})$")
 GO_PATTERN = re.compile(r"^(opslaan|inleveren|start|klaar|t/[0-9]{1,3})$")  # the text form's buttons
 TEXT_FIELD = re.compile(r"^tekst-([0-9]{1,12})$")
+ANSWER_BUTTON = re.compile(r"^([0-9]{1,12}):([A-Za-z0-9_]{1,20})$")  # one-form: "<item id>:<option>"
 REASON_FIELD = re.compile(r"^reden-([0-9]{1,12})$")  # kk-reasons: other statements' typed reasons
 MAX_TEXT_FIELDS = 20
 SECURITY_HEADERS = {
@@ -338,7 +340,9 @@ class Writing(Base):
 
 
 class AnswerHandler(Writing):
-    """POST `/s/<CODE>/antwoord`: item, waarde (a button) or tekst, pagina → saved, back to the next one."""
+    """POST `/s/<CODE>/antwoord`: item, waarde (a button) or tekst, pagina → saved, back to the next one.
+    The address of the per-statement forms before the theme page became one form (`PageHandler`); kept
+    so a phone with such a page still open loses nothing."""
 
     def post(self, code: str) -> None:
         item_id = self.int_argument("item")
@@ -359,37 +363,57 @@ class AnswerHandler(Writing):
         self.redirect(f"{self.base(session)}/{target}#na-{item_id}", status=303)
 
 
-class TextHandler(Writing):
-    """POST `/s/<CODE>/tekst`: a page's text fields (`tekst-<item id>`: the theme's comment, the open
-    questions) and its button `ga` — save and stay, go to another page, or hand in — in one transaction.
-    Empty fields of someone who has not answered anything make no participant."""
+class PageHandler(Writing):
+    """POST `/s/<CODE>/pagina` (one-form): a page's one form — a tapped answer button (`antwoord` =
+    "<item id>:<option>"), the text fields (`tekst-<item id>`: the theme's comment, the open questions)
+    and the way on (`ga`: save and stay, another page, hand in) — saved in one transaction, so text typed
+    before a tap is never lost. After an answer back to the page at the next statement (`#na-<item>`).
+    Only texts that changed are written; empty fields of someone who has not answered make no participant.
+    (`/tekst`, the address of the text form before, leads here too.)"""
 
     def post(self, code: str) -> None:
         page = self.get_body_argument("pagina", "")
         go = self.get_body_argument("ga", "opslaan")
-        if not PAGE_PATTERN.match(page) or not GO_PATTERN.match(go):
+        tapped = self.get_body_argument("antwoord", "")
+        chosen = ANSWER_BUTTON.match(tapped)
+        if not PAGE_PATTERN.match(page) or not GO_PATTERN.match(go) or (tapped and not chosen):
             raise Refused(400)
         texts = self.text_fields()
         try:
             with store.write() as conn:
                 session = self.open_session(conn, code)
                 token = self.token(session)
-                create = go == "inleveren" or any(text.strip() for text in texts.values())
+                create = bool(chosen) or go == "inleveren" or any(text.strip() for text in texts.values())
                 me = live.participant(conn, session["id"], token, create=create)
                 if me is not None:
                     if me["submitted"]:
                         raise Refused(409)
-                    for item_id, text in texts.items():
-                        live.save_answer(conn, session["id"], token, item_id, "", text)
-                    if go == "inleveren":
+                    if chosen:
+                        item_id, waarde = int(chosen.group(1)), chosen.group(2)
+                        live.save_answer(conn, session["id"], token, item_id, waarde)
+                    self.save_texts(conn, session["id"], token, texts)
+                    if go == "inleveren" and not chosen:
                         live.submit(conn, session["id"], token)
         except live.LiveError as error:
             raise self.refuse_live_error(error) from None
         base = self.base(session)
         here = f"{base}/klaar" if page == "klaar" else f"{base}/t/{page}"
+        if chosen:
+            self.redirect(f"{here}#na-{chosen.group(1)}", status=303)
+            return
         targets = {"opslaan": here + (f"#s-{min(texts)}" if texts else ""), "inleveren": f"{base}/bedankt"}
         targets["start"] = base
         self.redirect(targets.get(go, f"{base}/{go}"), status=303)
+
+    @staticmethod
+    def save_texts(conn, session_id: int, token: str, texts: dict[int, str]) -> None:
+        """The typed texts that differ from what is stored (an untouched empty comment writes nothing)."""
+        if not texts:
+            return
+        mine = live.my_answers(conn, session_id, token)
+        for item_id, text in sorted(texts.items()):
+            if text.strip() != mine.get(item_id, {}).get("tekst", ""):
+                live.save_answer(conn, session_id, token, item_id, "", text)
 
 
 class RoleHandler(Writing):
@@ -495,7 +519,6 @@ class KenniskringAnswerHandler(Writing):
             raise self.refuse_live_error(error) from None
         self.redirect(f"{self.base(session)}#s-{item_id}", status=303)
 
-
     def save_other_reasons(self, conn, session_id: int, token: str, answered: int) -> None:  # kk-reasons
         """The reasons typed on the page's other statements (`reden-<item id>`, added by volg.js when a
         button is tapped): saved beside the choice already given, so a tap never loses them."""
@@ -572,7 +595,8 @@ def make_app() -> tornado.web.Application:
             (rf"/s/{CODE}/klaar", FinishHandler),
             (rf"/s/{CODE}/bedankt", ThanksHandler),
             (rf"/s/{CODE}/antwoord", AnswerHandler),
-            (rf"/s/{CODE}/tekst", TextHandler),
+            (rf"/s/{CODE}/pagina", PageHandler),
+            (rf"/s/{CODE}/tekst", PageHandler),
             (rf"/s/{CODE}/rol", RoleHandler),
             (rf"/s/{CODE}/inleveren", SubmitHandler),
             (rf"/s/{CODE}/stemmen", VoteHandler),

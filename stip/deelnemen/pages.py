@@ -154,29 +154,20 @@ def _progress(session: dict, number: int | None, total_pages: int, answered: int
     )
 
 
-def _hidden(item_id: int, page: str) -> str:
-    return (
-        f'<input type="hidden" name="item" value="{item_id}">'
-        f'<input type="hidden" name="pagina" value="{_e(page)}">'
-    )
-
-
-def _choice_card(base: str, xsrf: str, item: dict, chosen: str, page: str, label: int) -> str:
+def _choice_card(item: dict, chosen: str, label: int) -> str:
+    """A statement: its buttons are submit buttons of the page's ONE form (`antwoord` = "<item>:<option>"),
+    so a tap sends the typed comment along and never loses it (one-form)."""
     buttons = []
     for option in item["options"]:
         selected = option == chosen
         mark = ' class="sel" aria-pressed="true"' if selected else ' aria-pressed="false"'
         buttons.append(
-            f'<button type="submit" name="waarde" value="{_e(option)}"{mark}>{CHECK if selected else ""}'
-            f"{_e(option_label(option))}"
-            "</button>"
+            f'<button type="submit" name="antwoord" value="{item["id"]}:{_e(option)}"{mark}>'
+            f"{CHECK if selected else ''}{_e(option_label(option))}</button>"
         )
     return (
         f'<section class="card" id="s-{item["id"]}"><h2 id="q-{item["id"]}">{label}. {_e(item["tekst"])}</h2>'
-        f'<form method="post" action="{_e(base)}/antwoord">{xsrf}'
-        f"{_hidden(item['id'], page)}"
-        f'<div class="opts" role="group" aria-labelledby="q-{item["id"]}">{"".join(buttons)}</div>'
-        "</form></section>"
+        f'<div class="opts" role="group" aria-labelledby="q-{item["id"]}">{"".join(buttons)}</div></section>'
     )
 
 
@@ -194,12 +185,9 @@ def _text_card(item: dict, mine: dict, anchor: str) -> str:
     )
 
 
-def item_cards(
-    base: str, xsrf: str, items: list[dict], mine: dict[int, dict], page: str, start: int = 1
-) -> tuple[str, str]:
-    """(statement cards, text cards). Each statement is its own form; the text items of a page are
-    fields of ONE form that also holds the page's navigation buttons (`text_form`), so a typed comment
-    is saved by "Volgende thema" or "Inleveren" too, not lost.
+def item_cards(items: list[dict], mine: dict[int, dict], start: int = 1) -> tuple[str, str]:
+    """(statement cards, text cards), all parts of the page's ONE form (`page_form`) with its navigation
+    buttons: a typed comment goes along with a tapped answer, "Volgende thema" and "Inleveren", never lost.
 
     After an answer the redirect goes to `#na-<item id>`: an anchor at the top of the next card (or
     after the last one), so the phone shows the next statement."""
@@ -208,7 +196,7 @@ def item_cards(
         own = mine.get(item["id"], {})
         anchor = f'<span class="anchor" id="na-{previous}"></span>' if previous is not None else ""
         if is_choice(item):
-            card = _choice_card(base, xsrf, item, own.get("waarde", ""), page, label)
+            card = _choice_card(item, own.get("waarde", ""), label)
             cards.append(card.replace(">", f">{anchor}", 1))
             label += 1
         else:
@@ -219,11 +207,12 @@ def item_cards(
     return "".join(cards), "".join(texts)
 
 
-def text_form(base: str, xsrf: str, page: str, texts: str, buttons: str) -> str:
-    """The page's text fields and its way on, in one form (POST `/s/<CODE>/tekst`, `ga` = the button)."""
+def page_form(base: str, xsrf: str, page: str, content: str) -> str:
+    """A page's one form (POST `/s/<CODE>/pagina`): the answer buttons (`antwoord`), the text fields
+    (`tekst-<item id>`) and the way on (`ga`); the server saves the tapped answer and every typed text."""
     return (
-        f'<form method="post" action="{_e(base)}/tekst">{xsrf}'
-        f'<input type="hidden" name="pagina" value="{_e(page)}">{texts}{buttons}</form>'
+        f'<form method="post" action="{_e(base)}/pagina">{xsrf}'
+        f'<input type="hidden" name="pagina" value="{_e(page)}">{content}</form>'
     )
 
 
@@ -272,36 +261,26 @@ def section_page(
     answered: int,
     total: int,
 ) -> str:
-    """`/s/<CODE>/t/<n>`: one theme, each statement its own form, the comment, then previous / next."""
+    """`/s/<CODE>/t/<n>`: one theme as one form: its statements, the comment, then previous / next."""
     section = pages[number - 1]
     start = 1 + sum(1 for s in pages[: number - 1] for item in s.items if is_choice(item))
     source = (
         f'<p class="muted">{_e(t("deelnemen.source", source=section.source))}</p>' if section.source else ""
     )
     next_label = t("deelnemen.next") if number < len(pages) else t("deelnemen.to_finish")
-    cards, texts = item_cards(base, xsrf, section.items, mine, str(number), start)
-    previous_label, next_label = _e(t("deelnemen.previous")), _e(next_label)
-    if texts:  # buttons: the typed comment goes along
-        back = f"t/{number - 1}" if number > 1 else "start"
-        on = f"t/{number + 1}" if number < len(pages) else "klaar"
-        nav = (
-            '<nav class="steps" id="verder">'
-            f'<button class="btn" type="submit" name="ga" value="{back}">{previous_label}</button>'
-            f'<button class="btn primary" type="submit" name="ga" value="{on}">{next_label}</button>'
-            "</nav>"
-        )
-        cards += text_form(base, xsrf, str(number), texts, nav)
-    else:
-        previous = f"{base}/t/{number - 1}" if number > 1 else base
-        following = f"{base}/t/{number + 1}" if number < len(pages) else f"{base}/klaar"
-        cards += (
-            '<nav class="steps" id="verder">'
-            f'<a class="btn" href="{_e(previous)}">{previous_label}</a>'
-            f'<a class="btn primary" href="{_e(following)}">{next_label}</a></nav>'
-        )
+    cards, texts = item_cards(section.items, mine, start)
+    back = f"t/{number - 1}" if number > 1 else "start"
+    on = f"t/{number + 1}" if number < len(pages) else "klaar"
+    nav = (  # buttons of the page's form: a typed comment goes along
+        '<nav class="steps" id="verder">'
+        f'<button class="btn" type="submit" name="ga" value="{back}">{_e(t("deelnemen.previous"))}</button>'
+        f'<button class="btn primary" type="submit" name="ga" value="{on}">{_e(next_label)}</button>'
+        "</nav>"
+    )
     body = (
         _progress(session, number, len(pages), answered, total)
-        + f"<h1>{_e(section.theme or session['naam'])}</h1>{source}{cards}"
+        + f"<h1>{_e(section.theme or session['naam'])}</h1>{source}"
+        + page_form(base, xsrf, str(number), cards + texts + nav)
     )
     return layout(f"{section.theme} — {session['naam']}", body)
 
@@ -327,7 +306,7 @@ def finish_page(
         if left
         else ""
     )
-    _cards, texts = item_cards(base, xsrf, final, mine, "klaar")
+    _cards, texts = item_cards(final, mine)
     back = f"t/{len(pages)}" if pages else "start"
     buttons = (
         f'<section class="card" id="inleveren"><p>{_e(status)}</p>{link}'
@@ -341,7 +320,7 @@ def finish_page(
     body = (
         _progress(session, None, len(pages), answered, total)
         + f"<h1>{_e(t('deelnemen.finish_heading'))}</h1>"
-        + text_form(base, xsrf, "klaar", texts, buttons)
+        + page_form(base, xsrf, "klaar", texts + buttons)
     )
     return layout(f"{t('deelnemen.finish_heading')} — {session['naam']}", body)
 

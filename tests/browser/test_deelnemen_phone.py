@@ -99,8 +99,10 @@ def check_phone_layout(page, name: str) -> None:
 def test_three_phones_join_answer_reload_and_hand_in(browser, deelnemen_server, session):
     base, code = deelnemen_server, session["code"]
     with store.read() as conn:
-        items = [item for item in live.items(conn, session["id"]) if item["kind"] == "schaal"]
+        every = live.items(conn, session["id"])
+    items = [item for item in every if item["kind"] == "schaal"]
     first, second = items[0], items[1]
+    comment = next(i for i in every if i["kind"] == "opmerking" and i["theme"] == first["theme"])  # one-form
     contexts = []
     try:
         # Phone A types the code (lower case, as people do), chooses a role and answers two statements.
@@ -126,6 +128,14 @@ def test_three_phones_join_answer_reload_and_hand_in(browser, deelnemen_server, 
             "aria-pressed", "true"
         )
         expect(a.get_by_text(f"2 van {len(items)} stellingen beantwoord")).to_be_visible()
+        # one-form: a comment typed and then a tap on an answer: both saved (was: the comment was lost)
+        a.get_by_label(comment["tekst"]).fill("Lastig bij nieuwkomers")
+        statement(a, second["tekst"]).get_by_role("button", name="Helemaal mee eens").click()
+        expect(
+            statement(a, second["tekst"]).get_by_role("button", name="Helemaal mee eens")
+        ).to_have_attribute("aria-pressed", "true")
+        expect(a.get_by_label(comment["tekst"])).to_have_value("Lastig bij nieuwkomers")
+        expect(a.get_by_text("Opgeslagen")).to_be_visible()
         check_phone_layout(a, "thema")
 
         # Phone B comes in through the QR link, phone C types the code with a dash.
@@ -178,7 +188,7 @@ def test_three_phones_join_answer_reload_and_hand_in(browser, deelnemen_server, 
 
     with store.read() as conn:
         assert conn.execute(select(func.count()).select_from(T.participant)).scalar() == 3
-        assert conn.execute(select(func.count()).select_from(T.answer)).scalar() == 4
+        assert conn.execute(select(func.count()).select_from(T.answer)).scalar() == 5  # with the comment
         assert live.results(conn, session["id"])["ingeleverd"] == 1
         assert live.votes(conn, session["id"]) == {items[0]["id"]: 1}
 

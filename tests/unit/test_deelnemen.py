@@ -82,8 +82,9 @@ def joined(base, session) -> Phone:
 
 
 def answer(phone, session, item, waarde="3", page="1", **extra):
-    form = {"item": str(item["id"]), "waarde": waarde, "pagina": page, **extra}
-    return phone.post(f"/s/{session['code']}/antwoord", form)
+    """A tap on an answer button of the page's one form (`antwoord` = "<item>:<option>")."""
+    form = {"antwoord": f"{item['id']}:{waarde}", "pagina": page, **extra}
+    return phone.post(f"/s/{session['code']}/pagina", form)
 
 
 def assert_dutch_page(response, status):
@@ -163,7 +164,9 @@ def test_an_answer_is_saved_and_the_page_shows_it_anchored_at_the_next(base, ses
     assert page.status == 200
     assert f'id="na-{first["id"]}"' in page.text  # the anchor sits in the next statement's card
     card = page.text.split(f'id="s-{first["id"]}"')[1].split("</section>")[0]
-    assert re.search(r'value="4" class="sel" aria-pressed="true">.{0,60}Helemaal mee eens<', card)
+    assert re.search(
+        rf'value="{first["id"]}:4" class="sel" aria-pressed="true">.{{0,60}}Helemaal mee eens<', card
+    )
     assert "Thema 1 van" in page.text and "1 van " in page.text
     with store.read() as conn:
         assert live.my_answers(conn, session["id"], phone.cookies[deelnemen.COOKIE][0]) == {
@@ -186,30 +189,32 @@ def test_the_same_post_twice_is_one_answer_and_a_change_overwrites(base, session
 def test_csrf_token_is_required(base, session):
     phone = joined(base, session)
     item = statements(session)[0]
-    form = {"item": str(item["id"]), "waarde": "3", "pagina": "1"}
-    refused = phone.post(f"/s/{session['code']}/antwoord", form, xsrf=False)
+    form = {"antwoord": f"{item['id']}:3", "pagina": "1"}
+    path = f"/s/{session['code']}/pagina"
+    refused = phone.post(path, form, xsrf=False)
     assert_dutch_page(refused, 403)
     assert "De pagina was verlopen" in refused.text
-    forged = phone.post(f"/s/{session['code']}/antwoord", {**form, "_xsrf": "2|aa|bb|cc"})
+    forged = phone.post(path, {**form, "_xsrf": "2|aa|bb|cc"})
     assert forged.status == 403
     stranger = Phone(base)  # another site's form: no cookie of ours, a token of its own
-    assert stranger.post(f"/s/{session['code']}/antwoord", {**form, "_xsrf": phone.form_token}).status == 403
+    assert stranger.post(path, {**form, "_xsrf": phone.form_token}).status == 403
     assert count(T.answer) == count(T.participant) == 0
 
 
 def test_oversized_and_malformed_posts_get_a_dutch_answer_and_store_nothing(base, session):
     phone = joined(base, session)
     item = statements(session)[0]
-    path = f"/s/{session['code']}/antwoord"
-    big = phone.post(path, {"item": str(item["id"]), "waarde": "", "tekst": "x" * 20_000, "pagina": "1"})
+    path = f"/s/{session['code']}/pagina"
+    big = phone.post(path, {"antwoord": f"{item['id']}:3", "tekst-1": "x" * 20_000, "pagina": "1"})
     assert_dutch_page(big, 413)
     assert "te veel tekst" in big.text
     for form in (
-        {"item": "abc", "waarde": "3", "pagina": "1"},
-        {"waarde": "3", "pagina": "1"},
-        {"item": str(item["id"]), "waarde": "7", "pagina": "1"},
-        {"item": "999999", "waarde": "3", "pagina": "1"},
-        {"item": str(item["id"]), "waarde": "3", "pagina": "../x"},
+        {"antwoord": "abc:3", "pagina": "1"},
+        {"antwoord": ":3", "pagina": "1"},
+        {"antwoord": f"{item['id']}:7", "pagina": "1"},
+        {"antwoord": "999999:3", "pagina": "1"},
+        {"antwoord": f"{item['id']}:3", "pagina": "../x"},
+        {"antwoord": f"{item['id']}:3", "pagina": "1", "ga": "https://example.org"},
     ):
         assert_dutch_page(phone.post(path, form), 400)
     not_a_form = phone.request(
@@ -221,6 +226,46 @@ def test_oversized_and_malformed_posts_get_a_dutch_answer_and_store_nothing(base
     assert_dutch_page(not_a_form, 400)
     assert_dutch_page(phone.post(f"/s/{session['code']}/rol", {"rol": "koning"}), 400)
     assert count(T.answer) == 0
+
+
+def test_a_comment_typed_before_tapping_an_answer_is_saved_with_it(base, session):
+    # Was: each statement its own form, so typing the theme's comment and then tapping an answer lost the
+    # comment. Now the theme page is ONE form: the tap sends the answer and every typed text together.
+    phone = joined(base, session)
+    code = session["code"]
+    page = phone.get(f"/s/{code}/t/1").text
+    assert page.count("<form") == 1 and f'action="/s/{code}/pagina"' in page
+    items = scan_items(session)
+    first, second = statements(session)[:2]
+    comment = next(item for item in items if item["kind"] == "opmerking" and item["theme"] == first["theme"])
+    form_html = page.split("<form", 1)[1].split("</form>", 1)[0]
+    assert f'name="antwoord" value="{first["id"]}:3"' in form_html
+    assert f'name="tekst-{comment["id"]}"' in form_html and 'name="ga"' in form_html
+    saved = answer(phone, session, second, "2", **{f"tekst-{comment['id']}": "Lastig bij nieuwkomers"})
+    assert saved.status == 303 and saved.location == f"/s/{code}/t/1#na-{second['id']}"
+    with store.read() as conn:
+        mine = live.my_answers(conn, session["id"], phone.cookies[deelnemen.COOKIE][0])
+    assert mine == {
+        second["id"]: {"waarde": "2", "tekst": ""},
+        comment["id"]: {"waarde": "", "tekst": "Lastig bij nieuwkomers"},
+    }
+    again = phone.get(f"/s/{code}/t/1").text
+    assert "Lastig bij nieuwkomers</textarea>" in again
+    # The next tap sends the (unchanged) comment again: one upsert per (participant, item), no copies.
+    version = live_version(session)
+    assert (
+        answer(phone, session, first, "4", **{f"tekst-{comment['id']}": "Lastig bij nieuwkomers"}).status
+        == 303
+    )
+    assert count(T.answer) == 3 and live_version(session) == version + 1  # only the answer was written
+    for bad in ("abc", f"{first['id']}", f"{first['id']}:7", "999999:3", f"{first['id']}:3:4"):
+        assert_dutch_page(answer(phone, session, first, **{"antwoord": bad}), 400)
+    assert count(T.answer) == 3
+
+
+def live_version(session) -> int:
+    with store.read() as conn:
+        return live.live_version(conn, session["id"])
 
 
 def test_comment_and_open_questions_are_text_forms_that_go_along_with_the_buttons(base, session):
@@ -407,11 +452,11 @@ def journey(base, session, actor) -> list[str]:
         bodies.append(phone.get(f"/s/{session['code']}/t/{number}").text)
         for item in section.items:
             if item["options"]:
-                form = {"item": str(item["id"]), "pagina": str(number), "waarde": "2"}
-                bodies.append(phone.post(f"/s/{session['code']}/antwoord", form).text)
+                form = {"antwoord": f"{item['id']}:2", "pagina": str(number)}
+                bodies.append(phone.post(f"/s/{session['code']}/pagina", form).text)
             else:
                 form = {f"tekst-{item['id']}": "prima", "pagina": str(number), "ga": "opslaan"}
-                bodies.append(phone.post(f"/s/{session['code']}/tekst", form).text)
+                bodies.append(phone.post(f"/s/{session['code']}/pagina", form).text)
     bodies.append(phone.get(f"/s/{session['code']}/klaar").text)
     form = {f"tekst-{item['id']}": "goed" for item in _final} | {"pagina": "klaar", "ga": "inleveren"}
     bodies.append(phone.post(f"/s/{session['code']}/tekst", form).text)
