@@ -72,6 +72,18 @@ def scale_labels() -> dict[str, str]:
     return {option: live.scale_label(option) for option in SCALE_OPTIONS}
 
 
+def too_few_answers(figure: dict[str, Any]) -> bool:
+    """True when the priority's statement itself has fewer than `live.MIN_GROUP` answers (every option,
+    "weet ik niet" too): one who skipped it must not leave a distribution or mean of two people, even
+    when the session as a whole had enough participants. No distribution and no mean then."""
+    from stip import live
+
+    item = figure.get("item")
+    if not item or item.get("kind", "schaal") != "schaal":
+        return False
+    return sum((item.get("antwoorden") or {}).values()) < live.MIN_GROUP
+
+
 def source_line(figure: dict[str, Any]) -> str:
     """ "Teamscan 'Studiedag' (12-11-2026), 14 deelnemers" (plain text)."""
     session = figure["session"]
@@ -90,6 +102,8 @@ def item_chart(figure: dict[str, Any], *, narrow: bool = False) -> str:
     its bar)."""
     item = figure.get("item")
     if not item or figure.get("verborgen") or item.get("kind", "schaal") != "schaal":
+        return ""
+    if too_few_answers(figure):
         return ""
     held = figure["session"].get("held_on")
     label = timefmt.format_date(held) if held else figure["session"]["naam"]  # short: the day
@@ -112,6 +126,10 @@ def figure_summary(figure: dict[str, Any]) -> str:
         return t("ouderplan.figure_hidden")
     if not item:
         return t("ouderplan.figure_missing")
+    if too_few_answers(figure):
+        from stip import live
+
+        return t("ouderplan.figure_too_few", min=live.MIN_GROUP)
     return t(
         "ouderplan.figure_summary",
         gemiddelde=_decimal(item.get("gemiddelde")),
@@ -228,7 +246,9 @@ def xlsx_rows(data: dict[str, Any]) -> list[list[str]]:
         figure = data.get("figures", {}).get(priority["id"]) or {}
         item = figure.get("item") or {}
         mean = (
-            "" if figure.get("verborgen") or item.get("gemiddelde") is None else _decimal(item["gemiddelde"])
+            ""
+            if figure.get("verborgen") or item.get("gemiddelde") is None or too_few_answers(figure)
+            else _decimal(item["gemiddelde"])
         )
         for activity in priority.get("activities") or [{}]:
             rows.append(
