@@ -63,7 +63,7 @@ class KenniskringScreen(Screen):
         self.stage.children = (self.session,)
         self.savebar.reset()
         if self.query.get("groot") == "1":  # a second window for the projector opens big
-            self.session.run.projector.value = True
+            self.session.window_mode()
 
 
 def show_kenniskring() -> KenniskringScreen:

@@ -22,6 +22,7 @@ from widgets.teamscan_join import join_html, join_url, spaced_code
 
 POLL_SECONDS = 0.7
 PROJECTOR_CLASS = "stip-projector"
+WINDOW_CLASS = "stip-projector-window"  # the projector window (`groot=1`): only what the room needs
 PROJECTOR_CHART_WIDTH = 600  # stretched to the page in projector mode: larger text than the report's 760
 
 
@@ -186,12 +187,23 @@ class RunPanel(w.VBox):
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
         )
         controls.add_class("stip-kk-controls")
+        self.controls = controls
         self.children = (controls, self.state_line, self.join_line, self.join, self.view)
         self.state: dict[str, Any] = {}
         self.refresh()
         self.poller = LivePoller(self._version, self.refresh, interval=POLL_SECONDS, name="kenniskring")
         self.poller.seen = self.state["live_version"]
         self.poller.start()
+
+    def window_mode(self) -> None:
+        """The projector window: the code in one small line, then the current activity's title,
+        instruction and live results — no trainer buttons, no big code block (they pushed the results
+        below the fold of a 1280×720 beamer). The trainer keeps the buttons in the laptop's window."""
+        self.projector.value = True
+        self.root.add_class(WINDOW_CLASS)
+        self.show_join.value = False  # the code line instead of the big block
+        self.join_line.layout.display = None
+        self.children = (self.join_line, self.view)
 
     def _version(self, conn) -> int | None:
         return live.live_version(conn, self.session_id)

@@ -90,6 +90,12 @@ class SessionView(w.VBox):
         self.run.projector.observe(self._on_projector, names="value")
         self.children = (self.head, self.actions, self.confirm, self.tabs)
 
+    def window_mode(self) -> None:
+        """The projector window (`groot=1`): only the presenting panel's room view — no header, tabs,
+        workbook text (hidden by the page's CSS on the window class) or buttons."""
+        self.run.window_mode()
+        self.children = (self.run,)
+
     @handled
     def _on_projector(self, change) -> None:
         """On the projector the room sees the activity, not "Kenniskring sluiten" and the links: on a

@@ -248,6 +248,21 @@ def test_join_qr_and_phones_follow_the_trainer(browser, page, kenniskring_server
         expect(page.locator(".stip-kk-view svg")).to_have_count(1)
         phones[0][1].screenshot(path=SHOTS.format("10-phone-stelling"))
         page.screenshot(path=SHOTS.format("10-projector-three-phones"))
+        # The projector window at a beamer's 1280×720: only the code line, the activity and its results,
+        # the chart within the screen without scrolling (review: the room had to scroll).
+        window = page.context.new_page()
+        window.set_viewport_size({"width": 1280, "height": 720})
+        window.goto(f"{base}/voila/render/Kenniskring.ipynb?sessie={sid}&groot=1")
+        expect(window.locator(".stip-projector-window .stip-kk-view .stip-live-number")).to_have_text("3")
+        expect(window.locator(".stip-kk-joinline")).to_contain_text(deelnemers)
+        expect(window.get_by_role("tab", name="Presenteren")).to_have_count(0)
+        expect(window.get_by_role("button", name="Volgende")).to_have_count(0)
+        chart = window.locator(".stip-projector-window .stip-kk-chart svg").first
+        expect(chart).to_be_visible()
+        box = chart.bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + min(box["height"], 200) <= 720, box
+        window.screenshot(path=SHOTS.format("10b-projector-window"))
+        window.close()
         # "Volgende": every phone follows by itself; one that reloads is on the tips as well.
         page.get_by_role("button", name="Volgende").click()
         for _, phone in phones:
