@@ -64,8 +64,7 @@ from tests.phones import Phone  # noqa: E402
 
 STAND = re.compile(r'data-stand="([^"]*)"')
 FORM = re.compile(r'<form method="post" action="[^"]*/kk">(.*?)</form>', re.S)
-ITEM = re.compile(r'name="item" value="([0-9]+)"')
-CHOICE = re.compile(r'name="waarde" value="([a-z_]+)"')
+ANSWER = re.compile(r'name="antwoord" value="([0-9]+):([a-z_]+)"')  # the activity is one form
 TEXT = re.compile(r'name="tekst-([0-9]+)"')
 KINDS = ("stelling", "tip", "casus", "woordwolk", "voornemen")
 REASONS = ("Dat merk ik elke week.", "Hangt af van de ouder.", "Bij ons lukt dat nog niet.")
@@ -105,21 +104,24 @@ class Room:
 
 
 def answers_for(page: str, kind: str, rng: random.Random) -> list[tuple[dict[str, str], int]]:
-    """The POSTs a phone sends on this page: (form, answers it stores). A choice is one POST, with a
-    reason now and then; the text fields of a case, the word cloud or the intention are one form, sent
-    once with one or two of them filled (empty fields of a new phone store nothing)."""
+    """The POSTs a phone sends on this page: (form, answers it stores). The activity is one form, sent
+    whole as a browser does: a tap on a choice is one POST, with a reason typed now and then (it stays in
+    its field, so later taps send it again); the text fields of a case, the word cloud or the intention
+    are sent once with one or two of them filled (empty fields of a new phone store nothing)."""
     texts = {"casus": CASES, "woordwolk": WORDS, "voornemen": PLANS}.get(kind, CASES)
     posts = []
     for form in FORM.findall(page):
         if " disabled" in form:
             continue
-        found = ITEM.search(form)
-        if found:
-            fields = {"item": found.group(1), "waarde": rng.choice(CHOICE.findall(form))}
-            if 'name="tekst"' in form and rng.random() < 0.3:
-                fields["tekst"] = rng.choice(REASONS)
-            posts.append((fields, 1))
-        elif TEXT.search(form):
+        fields = {f"tekst-{item}": "" for item in TEXT.findall(form)}
+        choices: dict[str, list[str]] = {}
+        for item, value in ANSWER.findall(form):
+            choices.setdefault(item, []).append(value)
+        for item, values in choices.items():
+            if f"tekst-{item}" in fields and rng.random() < 0.3:
+                fields[f"tekst-{item}"] = rng.choice(REASONS)
+            posts.append(({**fields, "antwoord": f"{item}:{rng.choice(values)}"}, 1))
+        if not choices and fields:
             ids = TEXT.findall(form)
             filled = set(rng.sample(ids, k=min(len(ids), rng.randint(1, 2))))
             fields = {f"tekst-{item}": rng.choice(texts) if item in filled else "" for item in ids}

@@ -49,7 +49,6 @@ PAGE_PATTERN = re.compile(r"^(klaar|[0-9]{1,3})$")
 GO_PATTERN = re.compile(r"^(opslaan|inleveren|start|klaar|t/[0-9]{1,3})$")  # the text form's buttons
 TEXT_FIELD = re.compile(r"^tekst-([0-9]{1,12})$")
 ANSWER_BUTTON = re.compile(r"^([0-9]{1,12}):([A-Za-z0-9_]{1,20})$")  # one-form: "<item id>:<option>"
-REASON_FIELD = re.compile(r"^reden-([0-9]{1,12})$")  # kk-reasons: other statements' typed reasons
 MAX_TEXT_FIELDS = 20
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -485,32 +484,42 @@ class VoteHandler(Writing):
 
 
 class KenniskringAnswerHandler(Writing):
-    """POST `/s/<CODE>/kk`: an answer to the kenniskring's current activity (a choice with its optional
-    reason, or a text). An activity the trainer has left, or closed answering, gets 409 and a way back."""
+    """POST `/s/<CODE>/kk`: the kenniskring activity's ONE form (one-form) — a tapped choice (`antwoord` =
+    "<item>:<option>") or "Opslaan" (`bewaar` = item), with every typed reason and text (`tekst-<item>`)
+    saved in the same transaction, so typing on one statement and tapping another loses nothing; only
+    changed texts are written (empty fields of a new phone store nothing). An activity the trainer has
+    left, or closed answering, gets 409 and a way back."""
 
     def post(self, code: str) -> None:
         texts = self.text_fields()
-        if texts:  # an activity of text items only: one form, every field saved
-            item_id = self.int_argument("bewaar") if self.get_body_argument("bewaar", "") else min(texts)
-            waarde = tekst = ""
+        tapped = self.get_body_argument("antwoord", "")
+        chosen = ANSWER_BUTTON.match(tapped)
+        if tapped and not chosen:
+            raise Refused(400)
+        if chosen:
+            item_id = int(chosen.group(1))
+        elif self.get_body_argument("bewaar", ""):
+            item_id = self.int_argument("bewaar")
+        elif texts:
+            item_id = min(texts)
         else:
-            item_id = self.int_argument("item")
-            waarde = self.get_body_argument("waarde", "")
-            tekst = self.get_body_argument("tekst", "")
+            raise Refused(400)
         try:
             with store.write() as conn:
                 session = self.open_session(conn, code)
                 if session["kind"] != kenniskring.KIND:
                     raise Refused(400)
                 token = self.token(session)
-                if texts:
-                    mine = live.my_answers(conn, session["id"], token)
-                    for text_id, text in texts.items():
-                        if text.strip() or text_id in mine:  # empty fields of a new phone store nothing
-                            kenniskring.save_answer(conn, session["id"], token, text_id, "", text)
-                else:
-                    kenniskring.save_answer(conn, session["id"], token, item_id, waarde, tekst)
-                    self.save_other_reasons(conn, session["id"], token, item_id)  # kk-reasons
+                mine = live.my_answers(conn, session["id"], token)
+                if chosen:
+                    reason = texts.pop(item_id, mine.get(item_id, {}).get("tekst", ""))
+                    kenniskring.save_answer(conn, session["id"], token, item_id, chosen.group(2), reason)
+                for text_id, text in sorted(texts.items()):
+                    stored = mine.get(text_id, {})
+                    if text.strip() != stored.get("tekst", ""):  # a reason keeps its choice
+                        kenniskring.save_answer(
+                            conn, session["id"], token, text_id, stored.get("waarde", ""), text
+                        )
         except live.LiveError as error:
             if error.message_key in ("kenniskring.not_current", "live.answering_closed"):
                 text = t(error.message_key, **error.values)
@@ -518,22 +527,6 @@ class KenniskringAnswerHandler(Writing):
                 raise Refused(409, t("deelnemen.kk_moved_title"), text, link) from None
             raise self.refuse_live_error(error) from None
         self.redirect(f"{self.base(session)}#s-{item_id}", status=303)
-
-    def save_other_reasons(self, conn, session_id: int, token: str, answered: int) -> None:  # kk-reasons
-        """The reasons typed on the page's other statements (`reden-<item id>`, added by volg.js when a
-        button is tapped): saved beside the choice already given, so a tap never loses them."""
-        reasons = {}
-        for name in self.request.body_arguments:
-            found = REASON_FIELD.match(name)
-            if found and int(found.group(1)) != answered:
-                reasons[int(found.group(1))] = self.get_body_argument(name, "").strip()
-        if len(reasons) > MAX_TEXT_FIELDS:
-            raise Refused(400)
-        mine = live.my_answers(conn, session_id, token) if reasons else {}
-        for item_id, reason in sorted(reasons.items()):
-            stored = mine.get(item_id, {})
-            if reason != stored.get("tekst", ""):
-                kenniskring.save_answer(conn, session_id, token, item_id, stored.get("waarde", ""), reason)
 
 
 class VoornemenHandler(Base):

@@ -400,14 +400,6 @@ FOLLOW_SCRIPT = """(function () {
       }
     }).catch(function () {});
   }
-  document.addEventListener("submit", function (event) {  // kk-reasons: typed reasons go along
-    Array.prototype.forEach.call(document.querySelectorAll("textarea[data-reden]"), function (field) {
-      if (event.target.contains(field) || field.value === field.defaultValue) { return; }
-      var extra = document.createElement("input");
-      extra.type = "hidden"; extra.name = "reden-" + field.dataset.reden; extra.value = field.value;
-      event.target.appendChild(extra);
-    });
-  });
   setInterval(check, 2000);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) { check(); } });
 })();
@@ -420,25 +412,21 @@ def follow_state(session: dict) -> str:
     return f"{session.get('current_position', 0)}|{is_open}|{session.get('phase', '')}"
 
 
-def _kk_card(base: str, xsrf: str, item: dict, mine: dict, answering: bool, keep: str, shared: bool) -> str:
-    """One item of the current activity. `shared`: the activity has only text items, and they are fields
-    of one form (each "Opslaan" saves every field, so typing in two cases loses nothing)."""
+def _kk_card(item: dict, mine: dict, answering: bool, keep: str) -> str:
+    """One item of the current activity, a part of the activity's ONE form (one-form): a tapped choice
+    (`antwoord` = "<item>:<option>") or "Opslaan" (`bewaar`) sends every typed reason and text along."""
     chosen, saved = mine.get("waarde", ""), mine.get("tekst", "")
     off = "" if answering else " disabled"
     question = f'<h2 id="q-{item["id"]}">{_e(item["tekst"])}</h2>' if item["tekst"] else ""
     parts = [f'<section class="card" id="s-{item["id"]}">{question}']
-    if not shared:
-        parts.append(
-            f'<form method="post" action="{_e(base)}/kk">{xsrf}'
-            f'<input type="hidden" name="item" value="{item["id"]}">'
-        )
     if item["options"]:
         buttons = []
         for option in item["options"]:
             selected = option["value"] == chosen
             mark = ' class="sel" aria-pressed="true"' if selected else ' aria-pressed="false"'
             buttons.append(
-                f'<button type="submit" name="waarde" value="{_e(option["value"])}"{mark}{off}>'
+                f'<button type="submit" name="antwoord" value="{item["id"]}:{_e(option["value"])}"'
+                f"{mark}{off}>"
                 f"{CHECK if selected else ''}{_e(_capital(option['label']))}</button>"
             )
         parts.append(
@@ -447,29 +435,24 @@ def _kk_card(base: str, xsrf: str, item: dict, mine: dict, answering: bool, keep
         if item["kind"] == "stelling":  # an optional reason goes with the choice
             parts.append(
                 f'<label for="t-{item["id"]}" style="margin-top:.8rem">{_e(t("deelnemen.kk_reason"))}</label>'
-                f'<textarea id="t-{item["id"]}" name="tekst" data-reden="{item["id"]}" '  # kk-reasons
-                f'maxlength="{TEXT_MAX}"{off}>'
+                f'<textarea id="t-{item["id"]}" name="tekst-{item["id"]}" maxlength="{TEXT_MAX}"{off}>'
                 f"{_e(saved)}</textarea>"
             )
             if chosen:
                 parts.append(
-                    f'<button type="submit" name="waarde" value="{_e(chosen)}"{off}>'
+                    f'<button type="submit" name="bewaar" value="{item["id"]}"{off}>'
                     f"{_e(t('deelnemen.kk_reason_save'))}</button>"
                 )
     else:
         label = "" if item["tekst"] else f'<label for="t-{item["id"]}">{_e(t("deelnemen.kk_answer"))}</label>'
         described = f' aria-labelledby="q-{item["id"]}"' if item["tekst"] else ""
-        name, button = ("tekst", 'name="waarde" value=""')
-        if shared:
-            name, button = (f"tekst-{item['id']}", f'name="bewaar" value="{item["id"]}"')
         parts.append(
-            f'{label}<textarea id="t-{item["id"]}" name="{name}" maxlength="{TEXT_MAX}"{described}{off}>'
-            f"{_e(saved)}</textarea>"
+            f'{label}<textarea id="t-{item["id"]}" name="tekst-{item["id"]}" maxlength="{TEXT_MAX}"'
+            f"{described}{off}>{_e(saved)}</textarea>"
             + (f'<p class="saved">{_e(t("deelnemen.saved"))}</p>' if saved else "")
-            + f'<button type="submit" {button}{off}>{_e(t("deelnemen.save_text"))}</button>'
+            + f'<button type="submit" name="bewaar" value="{item["id"]}"{off}>{_e(t("deelnemen.save_text"))}'
+            "</button>"
         )
-    if not shared:
-        parts.append("</form>")
     if item["kind"] == "voornemen" and saved:
         parts.append(keep)
     parts.append("</section>")
@@ -496,12 +479,10 @@ def kenniskring_page(base: str, xsrf: str, session: dict, view: dict, mailto: st
             else ""
         )
         note = "" if answering else f'<p class="msg" role="status">{_e(t("deelnemen.kk_closed"))}</p>'
-        shared = bool(view["items"]) and not any(item["options"] for item in view["items"])
         cards = "".join(
-            _kk_card(base, xsrf, item, view["mine"].get(item["id"], {}), answering, keep, shared)
-            for item in view["items"]
+            _kk_card(item, view["mine"].get(item["id"], {}), answering, keep) for item in view["items"]
         )
-        if shared:
+        if cards:  # one-form: the whole activity, so no typed reason or text is lost by a tap
             cards = f'<form method="post" action="{_e(base)}/kk">{xsrf}{cards}</form>'
         body = (
             f'<p class="top">{_e(session["naam"])} · '  # kk-closed: the step is never split

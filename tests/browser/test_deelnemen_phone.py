@@ -74,8 +74,10 @@ def session(deelnemen_server, deelnemen_env, monkeypatch):
     store.engine().dispose()
 
 
-def phone_page(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="nl-NL")
+def phone_page(browser, *, javascript: bool = True):
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="nl-NL", java_script_enabled=javascript
+    )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     return context, page

@@ -1,5 +1,6 @@
 """Review of issue 18 on a real phone page (390×844, `python -m stip deelnemen`): a participant types
-reasons on two statements and taps one answer button — both reasons are kept (volg.js sends them along)."""
+reasons on two statements and taps one answer button — both reasons are kept, also without JavaScript:
+the activity is one form (was: a form per statement, and volg.js had to send the other reasons along)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from tests.browser.test_deelnemen_phone import deelnemen_env, deelnemen_server, 
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "zonder-js"])
 def test_typed_reasons_on_two_statements_survive_one_tap(
+    javascript,
     browser,
     deelnemen_server,  # noqa: F811
     deelnemen_env,  # noqa: F811
@@ -23,7 +26,7 @@ def test_typed_reasons_on_two_statements_survive_one_tap(
     with store.write() as conn:
         actor = schools.acting_staff_member(conn)
         kring = kenniskring.start(conn, actor, "Kenniskring West")
-    context, phone = phone_page(browser)
+    context, phone = phone_page(browser, javascript=javascript)
     try:
         phone.goto(f"{deelnemen_server}/")
         phone.get_by_role("textbox", name="Code").fill(kring["code"])

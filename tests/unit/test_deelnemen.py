@@ -581,17 +581,18 @@ def test_kenniskring_phone_shows_the_current_activity_and_answers_it(base, kring
     assert 'data-stand="0|true|invullen"' in page.text
     statement = current_items(kring)[0]
     assert statement["kind"] == "stelling"
-    form = {"item": str(statement["id"]), "waarde": "eens", "tekst": "Het werkt"}
+    form = {"antwoord": f"{statement['id']}:eens", f"tekst-{statement['id']}": "Het werkt"}
     saved = phone.post(f"/s/{code}/kk", form)
     assert saved.status == 303 and saved.location == f"/s/{code}#s-{statement['id']}"
     again = phone.get(f"/s/{code}")
     card = again.text.split(f'id="s-{statement["id"]}"')[1].split("</section>")[0]
-    assert re.search(r'value="eens" class="sel" aria-pressed="true"', card) and "Het werkt</textarea>" in card
+    assert re.search(rf'value="{statement["id"]}:eens" class="sel" aria-pressed="true"', card)
+    assert "Het werkt</textarea>" in card
     assert phone.get(f"/s/{code}/t/1").location == f"/s/{code}"  # no theme pages in a kenniskring
     # The trainer moves on: the old activity is refused (409, a way back), the page shows the tips.
     with store.write() as conn:
         kenniskring.go_next(conn, actor, kring["id"])
-    late = phone.post(f"/s/{code}/kk", {**form, "waarde": "oneens"})
+    late = phone.post(f"/s/{code}/kk", {**form, "antwoord": f"{statement['id']}:oneens"})
     assert_dutch_page(late, 409)
     assert f'href="/s/{code}"' in late.text
     tips = phone.get(f"/s/{code}")
@@ -603,7 +604,7 @@ def test_kenniskring_phone_shows_the_current_activity_and_answers_it(base, kring
     closed = phone.get(f"/s/{code}")
     assert "Antwoorden is nu dicht" in closed.text and " disabled" in closed.text
     tip = current_items(kring)[0]
-    assert phone.post(f"/s/{code}/kk", {"item": str(tip["id"]), "waarde": "doe_ik_al"}).status == 409
+    assert phone.post(f"/s/{code}/kk", {"antwoord": f"{tip['id']}:doe_ik_al"}).status == 409
     with store.read() as conn:
         assert live.my_answers(conn, kring["id"], phone.cookies[deelnemen.COOKIE][0]) == {
             statement["id"]: {"waarde": "eens", "tekst": "Het werkt"}
@@ -621,7 +622,7 @@ def test_kenniskring_intention_can_be_kept_from_the_phone(base, kring, actor):
     assert item["kind"] == "voornemen"
     assert phone.get(f"/s/{code}/voornemen.txt").status == 404
     text = "Elke week één ouder bellen met goed nieuws <b>"
-    assert phone.post(f"/s/{code}/kk", {"item": str(item["id"]), "tekst": text}).status == 303
+    assert phone.post(f"/s/{code}/kk", {f"tekst-{item['id']}": text, "bewaar": str(item["id"])}).status == 303
     page = phone.get(f"/s/{code}")
     assert "Mail het naar jezelf" in page.text and 'href="mailto:?subject=' in page.text
     assert "&lt;b&gt;</textarea>" in page.text
@@ -645,7 +646,8 @@ def test_a_kenniskring_journey_touches_only_session_tables(base, kring, actor):
         phone.get(live.join_path(kring))
         phone.get(f"/s/{kring['code']}")
         for item in current_items(kring):
-            phone.post(f"/s/{kring['code']}/kk", {"item": str(item["id"]), "waarde": "eens", "tekst": "ja"})
+            form = {"antwoord": f"{item['id']}:eens", f"tekst-{item['id']}": "ja"}
+            phone.post(f"/s/{kring['code']}/kk", form)
         phone.get(f"/s/{kring['code']}")
         phone.get(f"/s/{kring['code']}/status.json")
         phone.get(f"/s/{kring['code']}/voornemen.txt")
