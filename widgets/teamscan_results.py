@@ -65,8 +65,9 @@ def results_html(results: dict[str, Any]) -> str:
     return "".join(results_sections(results))
 
 
-def results_sections(results: dict[str, Any]) -> list[str]:
-    """The results as sections (one HTML string each): a live view sends only the ones that changed."""
+def results_sections(results: dict[str, Any], *, projector: bool = False) -> list[str]:
+    """The results as sections (one HTML string each): a live view sends only the ones that changed.
+    `projector`: the wide charts in their projector variant (larger labels once stretched to the screen)."""
     if results["verborgen"]:
         return [hidden_html(results)]
     parts = []
@@ -76,7 +77,7 @@ def results_sections(results: dict[str, Any]) -> list[str]:
         if ids:
             parts.append(
                 safe_html('<section><h3>{h}</h3><p class="stip-muted">{p}</p>', h=t(heading), p=t(hint))
-                + both(chart(results), chart(results, narrow=True))
+                + both(chart(results, projector=projector), chart(results, narrow=True))
                 + "</section>"
             )
     opens = {}
@@ -85,7 +86,8 @@ def results_sections(results: dict[str, Any]) -> list[str]:
             opens.setdefault(item["theme"], []).append(item)
     narrow = {theme["theme"]: svg for theme, svg in scan_charts.theme_charts(results, narrow=True)}
     charts_by_theme = {
-        theme["theme"]: both(svg, narrow[theme["theme"]]) for theme, svg in scan_charts.theme_charts(results)
+        theme["theme"]: both(svg, narrow[theme["theme"]])
+        for theme, svg in scan_charts.theme_charts(results, projector=projector)
     }
     for theme in results["themes"]:
         name = theme["theme"]

@@ -19,12 +19,29 @@ from widgets.components.lazy_tabs import LazyTabs
 from widgets.components.live import LivePoller
 from widgets.components.safe import safe_html
 from widgets.teamscan_choose import ChoosePanel
-from widgets.teamscan_join import JoinPanel
+from widgets.teamscan_join import JoinPanel, join_url, spaced_code
 from widgets.teamscan_results import ResultsPanel
 from widgets.teamscan_rounds import RoundsPanel
 
 POLL_SECONDS = 0.7
 PROJECTOR_CLASS = "stip-projector"
+WINDOW_CLASS = "stip-projector-window"  # the projector window (`groot=1`): only what the room needs
+
+
+def code_line_html(session: dict[str, Any]) -> str:
+    """One small line for the projector window: where to go and the code (the big block is in Meedoen)."""
+    url = join_url(session)
+    code = safe_html('<strong class="stip-kk-code">{code}</strong>', code=spaced_code(session["code"]))
+    if url:
+        where = safe_html(
+            "{step} <strong>{base}</strong> {label} ",
+            step=t("teamscan_ui.join_step"),
+            base=url.split("/s/")[0],
+            label=t("teamscan_ui.code_label"),
+        )
+    else:
+        where = safe_html("{label} ", label=t("teamscan_ui.code_label_alone"))
+    return f'<p class="stip-kk-joinline stip-window-code">{where}{code}</p>'
 
 
 def header_html(session: dict[str, Any]) -> str:
@@ -116,6 +133,15 @@ class SessionView(w.VBox):
         self.poller.start()
         if big:
             self.projector.value = True
+            self.window_mode()
+
+    def window_mode(self) -> None:
+        """The projector window: the code in one line and the live results at the top — no header,
+        buttons or tabs (on a 1280×720 beamer they pushed the results below the fold). The facilitator
+        keeps the buttons in the laptop's own window."""
+        self.root.add_class(WINDOW_CLASS)
+        self.code_line = w.HTML(code_line_html(self.session))
+        self.children = (self.code_line, self.results)
 
     def _version(self, conn) -> int | None:
         return live.live_version(conn, self.session_id)
@@ -134,6 +160,7 @@ class SessionView(w.VBox):
             self.head.value = header_html(session)
             self.close_button.disabled = session["status"] != "open"
         self.session = session
+        self.results.projector = self.projector.value  # the projector's charts: larger labels for the room
         self.join.show(session, results)
         self.results.show(results)
         self.choose.show(session, results)
@@ -148,6 +175,7 @@ class SessionView(w.VBox):
     @handled
     def _on_projector(self, change) -> None:
         (self.root.add_class if change["new"] else self.root.remove_class)(PROJECTOR_CLASS)
+        self.refresh()  # the charts in their projector variant (or back)
 
     @handled
     def _on_close(self, button=None) -> None:

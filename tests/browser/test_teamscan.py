@@ -147,8 +147,14 @@ def test_start_answer_live_results_and_dot_voting(page, stip_server, server_db):
     # The projector window (a second window on the projector's screen) opens big.
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{stip_server}/voila/render/Teamscan.ipynb?sessie={sid}&groot=1")
-    expect(page.locator(".stip-projector .stip-join-code")).to_be_visible()
+    # Only what the room needs (review at 1280×720): the code in one line and the results at the top.
+    expect(page.locator(".stip-projector-window .stip-window-code")).to_contain_text(session["code"][:3])
     expect(page.get_by_role("heading", name="Teamscan op de studiedag")).to_be_hidden()
+    expect(page.get_by_role("tab", name="Meedoen")).to_have_count(0)
+    chart = page.locator(".stip-projector-window .stip-live-results svg.stip-chart").first
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + min(box["height"], 200) <= 720, box
     page.screenshot(path=SHOTS.format("8b-projector-window"))
 
 
