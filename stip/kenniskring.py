@@ -693,9 +693,19 @@ def _activity_result(activity: dict[str, Any], item_list: list[dict[str, Any]], 
                 if r.tekst:
                     reasons[r.waarde if r.waarde in reasons else ""].append(r.tekst)
             entry["redenen"] = {o: sorted(texts, key=str.lower) for o, texts in reasons.items()}
+        if kind in ("stelling", "tip") and 0 < entry["n"] < live.MIN_GROUP:
+            # a statement or tip that only 1 or 2 of the room answered: no split of so few people
+            entry["verborgen"] = True
+            entry["antwoorden"] = dict.fromkeys(entry["antwoorden"], 0)
+            if "redenen" in entry:
+                entry["redenen"] = {o: [] for o in entry["redenen"]}
         if kind == "tip":
             counts = entry["antwoorden"]
-            entry["meeste"] = max(OPTIONS["tip"], key=lambda o: counts[o]) if entry["n"] else None
+            entry["meeste"] = (
+                max(OPTIONS["tip"], key=lambda o: counts[o])
+                if entry["n"] and not entry.get("verborgen")
+                else None
+            )
         if kind in ("casus", "woordwolk", "voornemen"):
             texts = sorted((r.tekst for r in answers if r.tekst), key=str.lower)
             entry["teksten"] = texts
@@ -712,7 +722,7 @@ def _activity_result(activity: dict[str, Any], item_list: list[dict[str, Any]], 
         "items": result_items,
     }
     if kind == "tip":  # the room's pattern: what most already do, most want to try, least fits
-        counted = [i for i in result_items if i["n"]]
+        counted = [i for i in result_items if i["n"] and not i.get("verborgen")]
 
         def top(option: str) -> list[int]:  # only tips where this option beats each other one
             ranked = sorted(counted, key=lambda i: (-i["antwoorden"][option] / i["n"], i["tekst"]))
@@ -818,7 +828,14 @@ def results_chart(result: dict[str, Any], *, width: int = 760, label_chars: int 
     kind = result["kind"]
     if kind not in ("stelling", "tip") or result["verborgen"]:
         return ""
-    rows = [(_chart_label(kind, item["tekst"]), item["antwoorden"]) for item in result["items"]]
+    rows = [
+        (
+            _chart_label(kind, item["tekst"])
+            + (f" ({t('kenniskring.item_hidden', minimum=live.MIN_GROUP)})" if item.get("verborgen") else ""),
+            item["antwoorden"],
+        )
+        for item in result["items"]
+    ]
     return charts.distribution(
         result["activity"]["titel"],
         t("kenniskring.chart_desc", count=result["deelnemers"]),
@@ -871,9 +888,14 @@ def activity_html(
             parts.append(f'<div class="chart">{results_chart(result)}</div>')
         options = OPTIONS[kind]
         head = "".join(f"<th>{_e(option_label(o))}</th>" for o in options)
+        few = _e(t("kenniskring.item_hidden", minimum=live.MIN_GROUP))
         body = "".join(
             f"<tr><td>{_e(item['tekst'])}</td>"
-            + "".join(f'<td class="n">{item["antwoorden"][o]}</td>' for o in options)
+            + (
+                f'<td class="muted" colspan="{len(options)}">{few}</td>'
+                if item.get("verborgen")
+                else "".join(f'<td class="n">{item["antwoorden"][o]}</td>' for o in options)
+            )
             + "</tr>"
             for item in result["items"]
         )

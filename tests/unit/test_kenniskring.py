@@ -435,3 +435,20 @@ def test_a_tied_tip_is_in_no_pattern_list(actor):
     result = results(session, position)
     assert result["items"][0]["antwoorden"] == {"doe_ik_al": 1, "wil_ik_proberen": 1, "past_niet": 1}
     assert result["patroon"] == {"doe_ik_al": [], "wil_ik_proberen": [], "past_niet": []}
+
+
+def test_a_statement_only_one_or_two_answered_shows_no_split(actor):
+    session = start(actor)
+    items = now(session)["items"]
+    for person in ("p1", "p2", "p3"):
+        answer(session, f"{person}-few-token-000000000000", items[0]["id"], "eens")
+    answer(session, "p1-few-token-000000000000", items[1]["id"], "oneens", "Te druk voor")
+    answer(session, "p2-few-token-000000000000", items[1]["id"], "eens")
+    result = results(session, 0)
+    assert not result["verborgen"] and result["items"][0]["antwoorden"]["eens"] == 3
+    few = result["items"][1]
+    assert few["verborgen"] and few["n"] == 2
+    assert few["antwoorden"] == {"eens": 0, "oneens": 0, "weet_niet": 0}
+    assert few["redenen"]["oneens"] == [] and "Te druk voor" not in K.activity_html(result)
+    assert "nog geen 3 antwoorden" in K.activity_html(result)
+    assert "nog geen 3 antwoorden" in K.results_chart(result)
