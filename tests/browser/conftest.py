@@ -11,6 +11,7 @@ import os
 import tempfile
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import delete
 
 from stip import store
@@ -26,6 +27,9 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 30_000
+# `expect` has its own default of 5 s, which a page whose kernel starts on a busy machine can exceed
+# ("Executing 1 of 2" still showing): every assertion waits as long as the page does.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")

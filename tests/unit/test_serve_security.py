@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,10 @@ def websocket_status(base: str, kernel: str, cookie: str, origin: str | None, ho
         connection.close()
         return "open"
 
-    return asyncio.run(connect())
+    # in a thread of its own: after the browser tests, pytest-playwright's sync API keeps an event loop
+    # running in the main thread for the rest of the session, and asyncio.run() refuses to start there
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, connect()).result()
 
 
 # ---------------------------------------------------------------------------------------------- local
