@@ -16,7 +16,7 @@ from sqlalchemy import delete
 
 from stip import store
 from stip.store import tables as T
-from tests.server import running_server
+from tests.server import free_port, running_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -82,3 +82,30 @@ def page(page):
     page.set_default_timeout(TIMEOUT_MS)
     page.set_default_navigation_timeout(TIMEOUT_MS)
     return page
+
+
+@pytest.fixture(scope="module")
+def deelnemers_server(stip_env):
+    """`python -m stip serve --deelnemers` on its own data: Voilà plus the participant app, both on
+    127.0.0.1 here (on a study day the participant app listens on the LAN).
+    Yields (voila, deelnemers, env)."""
+    env = {**stip_env, "STIP_DATA": tempfile.mkdtemp(prefix="stip-deelnemers-")}
+    port = free_port()
+    with running_server(
+        env, "--deelnemers", "--deelnemers-host", "127.0.0.1", "--deelnemers-port", str(port)
+    ) as (base, _log):
+        yield base, f"http://127.0.0.1:{port}", env
+
+
+def phone_page(browser, *, javascript: bool = True):
+    """A new phone-sized (390×844, touch, nl-NL) context and its page: (context, page)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="nl-NL",
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return context, page

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from stip import live, schools, store
 from stip.store import tables as T
+from tests.browser.conftest import phone_page
 from tests.server import free_port
 
 PHONE = {"width": 390, "height": 844}
@@ -72,15 +73,6 @@ def session(deelnemen_server, deelnemen_env, monkeypatch):
         started = live.start_session(conn, actor, "teamscan", "Studiedag Het Baken")
     yield started
     store.engine().dispose()
-
-
-def phone_page(browser, *, javascript: bool = True):
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="nl-NL", java_script_enabled=javascript
-    )
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    return context, page
 
 
 def statement(page, text: str):

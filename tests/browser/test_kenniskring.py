@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from stip import kenniskring as K
 from stip import store
+from tests.browser.conftest import phone_page
 
 pytestmark = pytest.mark.browser
 XSS = '<img src=x onerror="window.__xss=1">'
@@ -161,23 +162,6 @@ def test_prepare_run_and_report(page, stip_server, server_db):
 # -- with `stip serve --deelnemers`: the join address and QR, and phones following through status.json ----
 
 
-@pytest.fixture(scope="module")
-def kenniskring_server(stip_env):
-    """`python -m stip serve --deelnemers` on its own data (both servers on 127.0.0.1 here)."""
-    import tempfile
-
-    from tests.server import free_port, running_server
-
-    data = tempfile.mkdtemp(prefix="stip-kenniskring-")
-    env = {**stip_env, "STIP_DATA": data}
-    env.pop("STIP_DEELNEMERS_URL", None)
-    port = free_port()
-    with running_server(
-        env, "--deelnemers", "--deelnemers-host", "127.0.0.1", "--deelnemers-port", str(port)
-    ) as (base, _log):
-        yield base, f"http://127.0.0.1:{port}", env
-
-
 def status(deelnemers: str, code: str) -> dict:
     import json
     import urllib.request
@@ -186,17 +170,8 @@ def status(deelnemers: str, code: str) -> dict:
         return json.loads(response.read())
 
 
-def phone_page(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="nl-NL"
-    )
-    phone = context.new_page()
-    phone.set_default_timeout(30_000)
-    return context, phone
-
-
-def test_join_qr_and_phones_follow_the_trainer(browser, page, kenniskring_server, monkeypatch):
-    base, deelnemers, env = kenniskring_server
+def test_join_qr_and_phones_follow_the_trainer(browser, page, deelnemers_server, monkeypatch):
+    base, deelnemers, env = deelnemers_server
     monkeypatch.setenv("STIP_DATA", env["STIP_DATA"])
     monkeypatch.setenv("STIP_USER", env["STIP_USER"])
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -7,13 +7,12 @@ size go to /tmp/stip-teamscan-*.png."""
 from __future__ import annotations
 
 import re
-import tempfile
 
 import pytest
 from playwright.sync_api import expect
 
 from stip import live, store
-from tests.server import free_port, running_server
+from tests.browser.conftest import phone_page
 
 pytestmark = pytest.mark.browser
 XSS = '<img src=x onerror="window.__xss=1">'
@@ -161,31 +160,8 @@ def test_start_answer_live_results_and_dot_voting(page, stip_server, server_db):
 # -- the real journey: `stip serve --deelnemers` (one command), three phones on the participant app ------
 
 
-@pytest.fixture(scope="module")
-def studiedag(stip_env):
-    """`python -m stip serve --deelnemers` on its own data: Voilà plus the participant app, both on
-    127.0.0.1 here (on a study day the participant app listens on the LAN). Yields (voila, deelnemers)."""
-    data = tempfile.mkdtemp(prefix="stip-studiedag-")
-    env = {**stip_env, "STIP_DATA": data}
-    env.pop("STIP_DEELNEMERS_URL", None)
-    port = free_port()
-    with running_server(
-        env, "--deelnemers", "--deelnemers-host", "127.0.0.1", "--deelnemers-port", str(port)
-    ) as (base, _log):
-        yield base, f"http://127.0.0.1:{port}", env
-
-
-def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="nl-NL"
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    return context, page
-
-
-def test_three_phones_on_the_participant_app_and_the_projector(browser, page, studiedag, monkeypatch):
-    base, deelnemers, env = studiedag
+def test_three_phones_on_the_participant_app_and_the_projector(browser, page, deelnemers_server, monkeypatch):
+    base, deelnemers, env = deelnemers_server
     monkeypatch.setenv("STIP_DATA", env["STIP_DATA"])
     monkeypatch.setenv("STIP_USER", env["STIP_USER"])
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -213,7 +189,7 @@ def test_three_phones_on_the_participant_app_and_the_projector(browser, page, st
         for n, (role, choice) in enumerate(
             (("Leraar", "Mee eens"), ("Mentor", "Niet mee eens"), ("Leraar", "Helemaal mee eens"))
         ):
-            context, p = phone(browser)
+            context, p = phone_page(browser)
             phones.append((context, p))
             p.goto(join if n != 1 else f"{deelnemers}/?code={code.lower()}")
             expect(p.get_by_role("heading", name="Welkom bij Studiedag De Linde")).to_be_visible()
